@@ -1,0 +1,20 @@
+package io.chatrelay.store.db;
+
+/** The few places where the embedded database (H2) and PostgreSQL need different SQL. */
+public enum SqlDialect {
+  H2 {
+    @Override
+    public String insertReturning(String insert, String columns) {
+      return "SELECT " + columns + " FROM FINAL TABLE (" + insert + ")";
+    }
+  },
+  POSTGRES {
+    @Override
+    public String insertReturning(String insert, String columns) {
+      return insert + " RETURNING " + columns;
+    }
+  };
+
+  /** An INSERT statement that also returns {@code columns} of the inserted row. */
+  public abstract String insertReturning(String insert, String columns);
+}

@@ -1,0 +1,19 @@
+package io.chatrelay.tchatator;
+
+import io.chatrelay.shared.service.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/** SKELETON — to be written. */
+public final class TchatatorEdgeVerticle extends VerticleBase {
+  private final ServiceContext ctx;
+
+  public TchatatorEdgeVerticle(ServiceContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,67 @@
+package io.chatrelay.shared.bus;
+
+/**
+ * Every event-bus address of chatrelay. This class and the records of this package are the public contract for
+ * services inside the cluster; {@code docs/event-bus.md} documents each address with its request and reply.
+ * Requests are JSON objects; failures are {@link BusFailure}s.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  // ---- accounts (message-store) ----
+  /** {@code {name, role, password?}} -> {@code {id, name, role, apiKey}} (the API key is shown only here). */
+  public static final String ACCOUNTS_CREATE = "chatrelay.accounts.create";
+  /** {@code {}} -> {@code {accounts: [{id, name, role, createdAt}]}} */
+  public static final String ACCOUNTS_LIST = "chatrelay.accounts.list";
+  /** {@code {name}} -> {@code {id, name, role, apiKey}} with a new API key; the old one stops working. */
+  public static final String ACCOUNTS_ROTATE_KEY = "chatrelay.accounts.rotate-key";
+  /**
+   * {@code {type:"password", username, password}} or {@code {type:"token", apiKey}} -> {@code {id, name, role}};
+   * fails 401 {@code bad-credentials}.
+   */
+  public static final String ACCOUNTS_AUTHENTICATE = "chatrelay.accounts.authenticate";
+  /** {@code {id}} -> {@code {id, name, role}}; fails 404 {@code unknown-account}. */
+  public static final String ACCOUNTS_GET = "chatrelay.accounts.get";
+
+  // ---- wnet bot registry (bot-registry) ----
+  /** {@code {name, owner}} -> {@code {result:"added"}} or {@code {result:"occupied", owner}}. */
+  public static final String WNET_REGISTER = "chatrelay.wnet.registry.register";
+  /**
+   * {@code {name, owner, previous}}: checks that {@code previous} is alive ({@code isalive}), and gives the name to
+   * {@code owner} if not. -> {@code {result:"added"}}, {@code {result:"alive"}} or {@code {result:"occupied", owner}}.
+   */
+  public static final String WNET_TAKEOVER = "chatrelay.wnet.registry.takeover";
+  /** {@code {name, owner}} -> {@code {removed: bool}}; removes the name only if {@code owner} still holds it. */
+  public static final String WNET_UNREGISTER = "chatrelay.wnet.registry.unregister";
+  /** {@code {name}} -> {@code {name, owner}}; fails 404 {@code unknown-bot}. */
+  public static final String WNET_LOOKUP = "chatrelay.wnet.registry.lookup";
+  /** {@code {prefix}} -> {@code {names: [...]}}, sorted. */
+  public static final String WNET_SEARCH = "chatrelay.wnet.registry.search";
+  /** Published: {@code {event:"online"|"offline", name, owner}}. */
+  public static final String WNET_BOT_EVENTS = "chatrelay.wnet.bots.events";
+  /** Prefix of each WS edge node's delivery address: {@code chatrelay.wnet.node.<nodeId>}; bodies: {@link WnetDelivery}. */
+  public static final String WNET_NODE_PREFIX = "chatrelay.wnet.node.";
+
+  public static String wnetNode(String nodeId) {
+    return WNET_NODE_PREFIX + nodeId;
+  }
+
+  // ---- messages (message-store, Tchatator) ----
+  public static final String MESSAGES_SEND = "chatrelay.messages.send";
+  public static final String MESSAGES_UPDATE = "chatrelay.messages.update";
+  public static final String MESSAGES_DELETE = "chatrelay.messages.delete";
+  public static final String MESSAGES_UNREAD = "chatrelay.messages.unread";
+  public static final String MESSAGES_HISTORY = "chatrelay.messages.history";
+  public static final String MESSAGES_MARK_READ = "chatrelay.messages.mark-read";
+  public static final String MESSAGES_BLOCK = "chatrelay.messages.block";
+  public static final String MESSAGES_UNBLOCK = "chatrelay.messages.unblock";
+  public static final String MESSAGES_BAN = "chatrelay.messages.ban";
+  public static final String MESSAGES_UNBAN = "chatrelay.messages.unban";
+  /** Published after a message is stored: the message as in lists. */
+  public static final String MESSAGES_CREATED = "chatrelay.messages.created";
+  /** Published after a message is edited. */
+  public static final String MESSAGES_UPDATED = "chatrelay.messages.updated";
+  /** Published after a message is deleted: {@code {id, senderId, recipientId, deletedAt}}. */
+  public static final String MESSAGES_DELETED = "chatrelay.messages.deleted";
+}

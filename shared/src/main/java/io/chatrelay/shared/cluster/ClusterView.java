@@ -1,0 +1,25 @@
+package io.chatrelay.shared.cluster;
+
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What a service needs to know about the other processes: this node's id, which nodes are alive, and when one
+ * leaves. Node ids are the Vert.x cluster manager's node ids (Hazelcast member UUIDs when clustered).
+ */
+public interface ClusterView {
+  /** This process's node id. */
+  String nodeId();
+
+  /** Whether {@code nodeId} is a live member right now. */
+  boolean isMember(String nodeId);
+
+  /** Node ids of the live members, this one included. */
+  Set<String> members();
+
+  /** Calls {@code listener} with the node id of every member that leaves or dies (not on the event loop). */
+  void onMemberRemoved(Consumer<String> listener);
+
+  /** Whether this process is part of a multi-process cluster. */
+  boolean clustered();
+}
