@@ -67,8 +67,9 @@ public final class Database {
         } else {
           Path path = Path.of(file);
           if (!path.isAbsolute()) path = Path.of(cfg.getString("node.data-dir")).resolve(path);
-          // AUTO_SERVER lets the `accounts` command use the file while `serve` holds it open.
-          target = "file:" + path.toAbsolutePath() + ";AUTO_SERVER=TRUE";
+          // AUTO_SERVER lets the `accounts` command use the file while `serve` holds it open;
+          // WRITE_DELAY=0 makes every commit durable before it is acknowledged.
+          target = "file:" + path.toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
         }
         String url = "jdbc:h2:" + target + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
         JdbcConnectionPool ds = JdbcConnectionPool.create(url, "sa", "");
