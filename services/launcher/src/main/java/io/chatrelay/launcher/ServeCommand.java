@@ -10,7 +10,6 @@ import sun.misc.Signal;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code serve}: starts the chosen services in this process and runs until SIGTERM/SIGINT. */
@@ -80,16 +79,17 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("SIGHUP: reloading settings");
       server.reloader().reload();
     });
-    CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM (Kubernetes stopping the pod) and SIGINT run this hook; the JVM exits when it returns.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down");
+      long timeoutSeconds = server.config().get().getLong("shutdown.timeout-seconds");
+      LOG.info("shutting down (at most {} s)", timeoutSeconds);
       try {
-        server.stop().toCompletionStage().toCompletableFuture().get(25, TimeUnit.SECONDS);
+        // stop() bounds itself; the margin covers a Vert.x that no longer runs its timers.
+        server.stop().toCompletionStage().toCompletableFuture().get(timeoutSeconds + 2, TimeUnit.SECONDS);
         LOG.info("stopped");
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", e.toString());
       }
-      stopped.countDown();
     }, "chatrelay-shutdown"));
     return 0;
   }
