@@ -148,6 +148,8 @@ class AdminServerTest {
       Map.of("operation", "send-message"))).hasValue(1.0);
     assertThat(PrometheusText.sample(text, ChatrelayMeters.PROMETHEUS_DB_LATENCY + "_sum",
       Map.of("operation", "send-message"))).hasValue(0.04);
+    assertThat(PrometheusText.sample(text, ChatrelayMeters.PROMETHEUS_DB_LATENCY + "_bucket",
+      Map.of("operation", "send-message", "le", "+Inf"))).hasValue(1.0);
     assertThat(PrometheusText.sample(text, ChatrelayMeters.PROMETHEUS_RATE_LIMIT_REFUSALS,
       Map.of("protocol", "tchatator", "limit", "max-messages-per-minute"))).hasValue(1.0);
     // Vert.x's own: the event bus consumer above, and the HTTP connection this very request came on.

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,7 +85,9 @@ public final class ChatrelayMeters {
 
   /** {@code operation}: a short fixed name such as {@code send-message}, never a value from a request. */
   public Timer dbLatency(String operation) {
+    // Buckets from 1 ms to 10 s, so that Prometheus can compute percentiles over all message-store pods.
     return Timer.builder(DB_LATENCY).tags(TAG_OPERATION, operation)
+      .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
       .description("time the database took per message-store operation").register(registry);
   }
 

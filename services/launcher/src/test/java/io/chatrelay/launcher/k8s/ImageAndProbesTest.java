@@ -75,6 +75,7 @@ class ImageAndProbesTest {
 
     Matcher user = Pattern.compile("(?m)^USER\\s+(\\d+):(\\d+)\\s*$").matcher(dockerfile);
     assertThat(user.find()).as("a numeric USER uid:gid").isTrue();
+    assertThat(user.group(1)).isEqualTo("10001");
     for (Deployment d : Manifests.render(Manifests.BASE).all(Deployment.class)) {
       var security = d.getSpec().getTemplate().getSpec().getSecurityContext();
       assertThat(security.getRunAsNonRoot()).isTrue();

@@ -174,6 +174,15 @@ class ManifestsTest {
         assertThat(get.getScheme()).isIn(null, "HTTP");
         assertThat(containerPort(c, get.getPort())).isEqualTo(cfg.getInt("admin.port"));
       });
+      // Two minutes to join the cluster and start; readiness asked every 5 s.
+      assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold()).isEqualTo(120);
+      assertThat(c.getReadinessProbe().getPeriodSeconds()).isEqualTo(5);
+      assertThat(c.getReadinessProbe().getTimeoutSeconds()).isEqualTo(3);
+      // Prometheus' conventional annotations point at the metrics the admin server serves.
+      assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/port", String.valueOf(cfg.getInt("admin.port")))
+        .containsEntry("prometheus.io/path", AdminServer.METRICS_PATH);
       // A readiness check may take admin.check-timeout-ms; the probe must wait longer than that.
       assertThat(c.getReadinessProbe().getTimeoutSeconds() * 1000L).isGreaterThan(cfg.getLong("admin.check-timeout-ms"));
       assertThat(cfg.getBoolean("admin.enabled")).isTrue();
@@ -360,6 +369,7 @@ class ManifestsTest {
       assertThat(ref.getKey()).isEqualTo(key);
     });
     assertThat(postgres.getSpec().getVolumeClaimTemplates()).hasSize(1);
+    assertThat(db.getImage()).isEqualTo("postgres:16");
     // The administrator's key reaches the services that check it, from its own Secret.
     for (ServiceCatalog service : List.of(ServiceCatalog.MESSAGE_STORE, ServiceCatalog.TCP_EDGE)) {
       var ref = chatrelay(deploymentOf(k8s, service).getSpec().getTemplate()).getEnv().stream()
@@ -406,6 +416,14 @@ class ManifestsTest {
         assertThat(m.getResource().getName()).isEqualTo("cpu");
         assertThat(m.getResource().getTarget().getAverageUtilization()).isEqualTo(70);
       });
+      // Scaling down closes connections: at most one pod per two minutes, after five calm minutes.
+      var down = hpa.getSpec().getBehavior().getScaleDown();
+      assertThat(down.getStabilizationWindowSeconds()).isEqualTo(300);
+      assertThat(down.getPolicies()).singleElement().satisfies(policy -> {
+        assertThat(policy.getType()).isEqualTo("Pods");
+        assertThat(policy.getValue()).isEqualTo(1);
+        assertThat(policy.getPeriodSeconds()).isEqualTo(120);
+      });
     }
     Set<String> autoscaled = new HashSet<>();
     hpas.forEach(h -> autoscaled.add(h.getSpec().getScaleTargetRef().getName()));
@@ -419,6 +437,36 @@ class ManifestsTest {
     } else {
       assertThat(autoscaled).isEmpty();
       assertThat(k8s.all(Deployment.class)).allSatisfy(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(1));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  void podsRunUnprivilegedAndWriteOnlyToTheirVolumes(String install) {
+    KubernetesObjects k8s = Manifests.render(install);
+    for (PodTemplateSpec template : templates(k8s)) {
+      var pod = template.getSpec().getSecurityContext();
+      assertThat(pod.getRunAsNonRoot()).isTrue();
+      assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      for (Container c : template.getSpec().getContainers()) {
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+      }
+    }
+    for (PodLaunch launch : PodLaunch.of(k8s, POD)) {
+      Deployment d = k8s.get(Deployment.class, launch.deployment());
+      assertThat(chatrelay(d.getSpec().getTemplate()).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      // With a read-only root, every place the process writes must be a writable volume.
+      ChatrelayConfig cfg = launch.settings(scratch.resolve(launch.deployment()));
+      for (String written : List.of(cfg.getString("node.data-dir") + "/", cfg.getString("tchatator.log-file"), "/tmp/")) {
+        assertThat(launch.emptyDirs()).as(launch.deployment() + " writes " + written)
+          .anySatisfy(dir -> assertThat(written).startsWith(dir + "/"));
+      }
+      // Pods of one service spread over nodes when they can, and still schedule on a single node.
+      assertThat(d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+        assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+      });
     }
   }
 
