@@ -13,25 +13,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Real HTTP requests to an admin server on 127.0.0.1, as a kubelet probe or Prometheus would make them. */
-final class AdminProbe {
+public final class AdminProbe {
   private final Vertx vertx;
   private final HttpClient client;
   private final int port;
 
-  AdminProbe(Vertx vertx, int port) {
+  public AdminProbe(Vertx vertx, int port) {
     this.vertx = vertx;
     this.port = port;
     // A new connection per request, like kubelet's probes.
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
   }
 
-  record Reply(int status, String body) {
+  public record Reply(int status, String body) {
     JsonObject json() {
       return new JsonObject(body);
     }
 
     /** The status ("UP"/"DOWN") of one named check in a health reply, or null if it is not listed. */
-    String check(String id) {
+    public String check(String id) {
       JsonArray checks = json().getJsonArray("checks", new JsonArray());
       for (int i = 0; i < checks.size(); i++) {
         JsonObject check = checks.getJsonObject(i);
@@ -51,7 +51,7 @@ final class AdminProbe {
   }
 
   /** Asks every 100 ms until a reply matches, failing after {@code within}; connection errors count as no match. */
-  Reply awaitReply(String path, Predicate<Reply> wanted, Duration within) throws Exception {
+  public Reply awaitReply(String path, Predicate<Reply> wanted, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     Reply last = null;
     Throwable lastError = null;

@@ -29,6 +29,8 @@ public final class Readiness {
 
   /** Adds (or replaces) a condition checked on every readiness probe. */
   public void register(String name, HealthContributor contributor) {
+    // vertx-health-check reads '/' as nesting; one flat list keeps every reason visible in /health/ready.
+    if (name.isBlank() || name.contains("/")) throw new IllegalArgumentException("readiness condition name: '" + name + "'");
     names.add(name);
     checks.register(name, timeoutMs, promise -> contributor.check().onComplete(ar -> promise.complete(ar.succeeded()
       ? Status.OK()
@@ -45,11 +47,6 @@ public final class Readiness {
   /** Removes a condition (a stopped service no longer blocks readiness). Unknown names are ignored. */
   public void unregister(String name) {
     if (names.remove(name)) checks.unregister(name);
-  }
-
-  /** Names of the registered conditions. */
-  public Set<String> names() {
-    return Set.copyOf(names);
   }
 
   /** The procedures, for a {@code HealthCheckHandler}. */

@@ -20,10 +20,6 @@ public final class ReadinessFlag implements HealthContributor {
     downReason = reason == null || reason.isBlank() ? "down" : reason;
   }
 
-  public boolean isUp() {
-    return downReason == null;
-  }
-
   @Override
   public Future<Void> check() {
     String reason = downReason;
