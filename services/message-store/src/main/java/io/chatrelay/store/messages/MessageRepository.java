@@ -11,6 +11,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,21 +77,37 @@ final class MessageRepository {
     return run(c, "UPDATE message SET deleted = TRUE WHERE id = #{id}", Map.of("id", id)).mapEmpty();
   }
 
-  /** Unread, non-deleted messages to {@code recipientId}, oldest first. */
-  Future<List<StoredMessage>> unread(SqlClient c, long recipientId) {
-    return run(c, "SELECT " + StoredMessage.COLUMNS + " FROM message"
-      + " WHERE recipient_id = #{me} AND read = FALSE AND deleted = FALSE ORDER BY id", Map.of("me", recipientId))
-      .map(MessageRepository::messages);
+  /** Whether {@code recipientId} has an unread, non-deleted message (a plain read: no lock, no write). */
+  Future<Boolean> hasUnread(SqlClient c, long recipientId) {
+    return run(c, "SELECT id FROM message WHERE recipient_id = #{me} AND read = FALSE AND deleted = FALSE LIMIT 1",
+      Map.of("me", recipientId)).map(rows -> rows.size() > 0);
   }
 
-  /** Marks read those of {@code ids} that are non-deleted, unread messages to {@code recipientId}; how many. */
+  /**
+   * Marks every unread, non-deleted message to {@code recipientId} read and returns them, oldest first. One
+   * statement: exactly the rows it marks are the rows it returns, so a message arriving meanwhile stays unread.
+   */
+  Future<List<StoredMessage>> deliverUnread(SqlClient c, long recipientId) {
+    String sql = dialect.updateReturning("UPDATE message SET read = TRUE"
+      + " WHERE recipient_id = #{me} AND read = FALSE AND deleted = FALSE", StoredMessage.COLUMNS);
+    return run(c, sql, Map.of("me", recipientId)).map(rows -> {
+      List<StoredMessage> out = messages(rows);
+      out.sort(Comparator.comparingLong(StoredMessage::id));
+      return out;
+    });
+  }
+
+  /**
+   * Marks read those of {@code ids} that are non-deleted messages to {@code recipientId}; how many they are.
+   * (No {@code read = FALSE} condition: with it H2 walks the recipient's index instead of the primary key.)
+   */
   Future<Integer> markRead(SqlClient c, long recipientId, List<Long> ids) {
     Future<Integer> total = Future.succeededFuture(0);
     for (int from = 0; from < ids.size(); from += IN_CHUNK) {
       Map<String, Object> params = idParams(ids.subList(from, Math.min(ids.size(), from + IN_CHUNK)));
       params.put("me", recipientId);
-      total = total.compose(sum -> run(c, "UPDATE message SET read = TRUE WHERE recipient_id = #{me}"
-        + " AND read = FALSE AND deleted = FALSE AND id IN (" + ID_LIST + ")", params)
+      total = total.compose(sum -> run(c, "UPDATE message SET read = TRUE"
+        + " WHERE id IN (" + ID_LIST + ") AND recipient_id = #{me} AND deleted = FALSE", params)
         .map(rows -> sum + rows.rowCount()));
     }
     return total;
@@ -99,15 +116,16 @@ final class MessageRepository {
   /**
    * At most {@code count} non-deleted messages of {@code userId} with an id below {@code beforeId}, newest first:
    * those he sent and those he received and has read. Each half walks its own index backwards from
-   * {@code beforeId}; the union keeps the newest {@code count}.
+   * {@code beforeId}; the union keeps the newest {@code count}. (The ORDER BYs name the index's leading columns,
+   * constant here, because only then does H2 read the index backwards instead of sorting every match.)
    */
   Future<List<StoredMessage>> history(SqlClient c, long userId, long beforeId, int count) {
     String sql = "SELECT " + StoredMessage.COLUMNS + " FROM ("
       + "SELECT " + StoredMessage.COLUMNS + " FROM message WHERE sender_id = #{me} AND id < #{before}"
-      + " AND deleted = FALSE ORDER BY id DESC LIMIT #{count}) sent"
+      + " AND deleted = FALSE ORDER BY sender_id DESC, id DESC LIMIT #{count}) sent"
       + " UNION ALL SELECT " + StoredMessage.COLUMNS + " FROM ("
       + "SELECT " + StoredMessage.COLUMNS + " FROM message WHERE recipient_id = #{me} AND read = TRUE"
-      + " AND id < #{before} AND deleted = FALSE ORDER BY id DESC LIMIT #{count}) received"
+      + " AND id < #{before} AND deleted = FALSE ORDER BY recipient_id DESC, read DESC, id DESC LIMIT #{count}) received"
       + " ORDER BY id DESC LIMIT #{count}";
     return run(c, sql, Map.of("me", userId, "before", beforeId, "count", count)).map(MessageRepository::messages);
   }

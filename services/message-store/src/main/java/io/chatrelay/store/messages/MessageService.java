@@ -121,18 +121,18 @@ public final class MessageService {
   }
 
   /**
-   * Delivers every unread message and marks them read in the same transaction. The recipient's account row is
+   * Delivers every unread message and marks them read in the same statement. The recipient's account row is
    * locked first, so two deliveries to one user (two sessions, two edges) run one after the other and never
-   * hand out the same message twice.
+   * hand out the same message twice. Asking with nothing unread is a plain read (no lock, no commit to wait for).
    */
   Future<JsonObject> unread(MessageRequest.Unread req) {
     long me = req.actor().id();
-    return db.pool().withTransaction(c -> repo.lockAccount(c, me)
-        .compose(role -> repo.unread(c, me))
-        .compose(messages -> repo.markRead(c, me, messages.stream().map(StoredMessage::id).toList()).map(messages)))
+    return repo.hasUnread(db.pool(), me)
+      .compose(any -> !any ? Future.succeededFuture(List.<StoredMessage>of())
+        : db.pool().withTransaction(c -> repo.lockAccount(c, me).compose(role -> repo.deliverUnread(c, me))))
       .map(messages -> {
         long now = ctx.clock().millis();
-        List<MessageView> views = messages.stream().map(m -> m.asRead().viewFor(me, now)).toList();
+        List<MessageView> views = messages.stream().map(m -> m.viewFor(me, now)).toList();
         return new MessagePage(views, false).toJson();
       });
   }

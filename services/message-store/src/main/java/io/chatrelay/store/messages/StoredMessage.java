@@ -21,10 +21,6 @@ record StoredMessage(long id, long senderId, long recipientId, String content, l
       content, sentAt, modifiedAt, modifiedAt == null ? null : ModifiedText.since(modifiedAt, now), read);
   }
 
-  StoredMessage asRead() {
-    return new StoredMessage(id, senderId, recipientId, content, sentAt, modifiedAt, deleted, true);
-  }
-
   StoredMessage edited(String newContent, long at) {
     return new StoredMessage(id, senderId, recipientId, newContent, sentAt, at, deleted, read);
   }
