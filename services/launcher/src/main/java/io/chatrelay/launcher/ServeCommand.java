@@ -10,7 +10,6 @@ import sun.misc.Signal;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code serve}: starts the chosen services in this process and runs until SIGTERM/SIGINT. */
@@ -64,6 +63,19 @@ final class ServeCommand implements Callable<Integer> {
     List<ServiceCatalog> chosen = ServiceCatalog.parse(services);
     ChatrelayConfig cfg = settings.load();
 
+    // Registered before starting, so a SIGTERM during start-up also stops what has started.
+    java.util.concurrent.CompletableFuture<ChatrelayServer> started = new java.util.concurrent.CompletableFuture<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down");
+      try {
+        ChatrelayServer running = started.getNow(null);
+        if (running != null) running.stop().toCompletionStage().toCompletableFuture().get(25, TimeUnit.SECONDS);
+        LOG.info("stopped");
+      } catch (Exception e) {
+        LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+      }
+    }, "chatrelay-shutdown"));
+
     ChatrelayServer server;
     try {
       server = ChatrelayServer.start(cfg, chosen, settings::load, settings.configFile)
@@ -72,6 +84,7 @@ final class ServeCommand implements Callable<Integer> {
       LOG.error("start failed: {}", e.getCause().getMessage(), e.getCause());
       return 1;
     }
+    started.complete(server);
     serving = true;
     LOG.info("chatrelay serving {} (node {}{})", String.join(",", chosen.stream().map(ServiceCatalog::serviceName).toList()),
       server.node().cluster().nodeId(), server.node().cluster().clustered() ? ", clustered" : ", local");
@@ -80,17 +93,6 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("SIGHUP: reloading settings");
       server.reloader().reload();
     });
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down");
-      try {
-        server.stop().toCompletionStage().toCompletableFuture().get(25, TimeUnit.SECONDS);
-        LOG.info("stopped");
-      } catch (Exception e) {
-        LOG.warn("shutdown did not complete cleanly: {}", e.toString());
-      }
-      stopped.countDown();
-    }, "chatrelay-shutdown"));
     return 0;
   }
 }
