@@ -33,6 +33,10 @@ class ServeProcessTest {
       Files.writeString(settings, "wnet:\n  prot: 1\n");
       p.awaitLine(l -> l.contains("settings not reloaded") && l.contains("unknown setting wnet.prot"), Duration.ofSeconds(20));
 
+      // SIGHUP asks for a reload at once
+      new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+      p.awaitLine("SIGHUP: reloading settings", Duration.ofSeconds(20));
+
       p.terminate();
       int code = p.awaitExit(Duration.ofSeconds(30));
       assertThat(code).as(p.output()).isIn(0, 143);
