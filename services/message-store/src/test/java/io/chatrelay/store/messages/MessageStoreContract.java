@@ -561,6 +561,7 @@ abstract class MessageStoreContract {
   void anAcknowledgedMessageSurvivesARestart(Vertx vertx, VertxTestContext test) {
     ChatrelayConfig cfg = durableConfig(tempDir);
     Vertx first = Vertx.vertx();
+    Vertx second = Vertx.vertx();
     Future<MessageView> acknowledged = StoreFixture.start(first, cfg, clock)
       .compose(s -> s.account("durable-member", Role.MEMBER)
         .compose(member -> s.account("durable-pro", Role.PROFESSIONAL)
@@ -568,7 +569,6 @@ abstract class MessageStoreContract {
         .eventually(s::close));
     thenClose(vertx, first, acknowledged)
       .compose(sent -> {
-        Vertx second = Vertx.vertx();
         AccountInfo recipient = new AccountInfo(sent.recipientId(), "durable-pro", Role.PROFESSIONAL);
         Future<MessagePage> afterRestart = StoreFixture.start(second, cfg, clock)
           .compose(s -> s.request(new MessageRequest.Unread(recipient)).map(MessagePage::fromJson).eventually(s::dropAndClose));
@@ -578,6 +578,7 @@ abstract class MessageStoreContract {
             assertThat(m.content()).isEqualTo("still there after a restart");
           })));
       })
+      .eventually(second::close)   // when the first half failed
       .onComplete(test.succeedingThenComplete());
   }
 
