@@ -63,6 +63,24 @@ final class ServeCommand implements Callable<Integer> {
     List<ServiceCatalog> chosen = ServiceCatalog.parse(services);
     ChatrelayConfig cfg = settings.load();
 
+    // SIGTERM (Kubernetes stopping the pod) and SIGINT run this hook; the JVM exits when it returns.
+    // Registered before starting, so a SIGTERM during start-up also stops what has started.
+    java.util.concurrent.CompletableFuture<ChatrelayServer> started = new java.util.concurrent.CompletableFuture<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ChatrelayServer running = started.getNow(null);
+      long timeoutSeconds = (running == null ? cfg : running.config().get()).getLong("shutdown.timeout-seconds");
+      LOG.info("shutting down (at most {} s)", timeoutSeconds);
+      try {
+        // stop() bounds itself; the margin covers a Vert.x that no longer runs its timers.
+        if (running != null) {
+          running.stop().toCompletionStage().toCompletableFuture().get(timeoutSeconds + 2, TimeUnit.SECONDS);
+        }
+        LOG.info("stopped");
+      } catch (Exception e) {
+        LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+      }
+    }, "chatrelay-shutdown"));
+
     ChatrelayServer server;
     try {
       server = ChatrelayServer.start(cfg, chosen, settings::load, settings.configFile)
@@ -71,6 +89,7 @@ final class ServeCommand implements Callable<Integer> {
       LOG.error("start failed: {}", e.getCause().getMessage(), e.getCause());
       return 1;
     }
+    started.complete(server);
     serving = true;
     LOG.info("chatrelay serving {} (node {}{})", String.join(",", chosen.stream().map(ServiceCatalog::serviceName).toList()),
       server.node().cluster().nodeId(), server.node().cluster().clustered() ? ", clustered" : ", local");
@@ -79,18 +98,6 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("SIGHUP: reloading settings");
       server.reloader().reload();
     });
-    // SIGTERM (Kubernetes stopping the pod) and SIGINT run this hook; the JVM exits when it returns.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      long timeoutSeconds = server.config().get().getLong("shutdown.timeout-seconds");
-      LOG.info("shutting down (at most {} s)", timeoutSeconds);
-      try {
-        // stop() bounds itself; the margin covers a Vert.x that no longer runs its timers.
-        server.stop().toCompletionStage().toCompletableFuture().get(timeoutSeconds + 2, TimeUnit.SECONDS);
-        LOG.info("stopped");
-      } catch (Exception e) {
-        LOG.warn("shutdown did not complete cleanly: {}", e.toString());
-      }
-    }, "chatrelay-shutdown"));
     return 0;
   }
 }
