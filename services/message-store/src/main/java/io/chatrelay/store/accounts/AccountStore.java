@@ -54,11 +54,10 @@ public final class AccountStore {
   private final SqlTemplate<Map<String, Object>, RowSet<Long>> insert;
   private final SqlTemplate<Map<String, Object>, RowSet<Account>> listAll;
   private final SqlTemplate<Map<String, Object>, RowSet<AccountInfo>> byId;
-  private final SqlTemplate<Map<String, Object>, RowSet<AccountInfo>> byName;
   private final SqlTemplate<Map<String, Object>, RowSet<AccountInfo>> byKeyDigest;
   private final SqlTemplate<Map<String, Object>, RowSet<StoredPassword>> passwordById;
   private final SqlTemplate<Map<String, Object>, RowSet<StoredPassword>> passwordByName;
-  private final SqlTemplate<Map<String, Object>, SqlResult<Void>> setKeyDigest;
+  private final SqlTemplate<Map<String, Object>, RowSet<AccountInfo>> replaceKeyDigest;
   private final SqlTemplate<Map<String, Object>, SqlResult<Void>> replacePasswordHash;
 
   /** An account and its stored password hash (null when it has no password). */
@@ -79,8 +78,6 @@ public final class AccountStore {
         Instant.ofEpochMilli(row.getLong("created_at"))));
     byId = SqlTemplate.forQuery(pool, "SELECT id, name, role FROM account WHERE id = #{id}")
       .mapTo(AccountStore::info);
-    byName = SqlTemplate.forQuery(pool, "SELECT id, name, role FROM account WHERE name_key = #{nameKey}")
-      .mapTo(AccountStore::info);
     byKeyDigest = SqlTemplate.forQuery(pool, "SELECT id, name, role FROM account WHERE api_key_hash = #{apiKeyDigest}")
       .mapTo(AccountStore::info);
     passwordById = SqlTemplate.forQuery(pool, "SELECT id, name, role, password_hash FROM account WHERE id = #{id}")
@@ -88,7 +85,9 @@ public final class AccountStore {
     passwordByName = SqlTemplate.forQuery(pool,
         "SELECT id, name, role, password_hash FROM account WHERE name_key = #{nameKey}")
       .mapTo(AccountStore::storedPassword);
-    setKeyDigest = SqlTemplate.forUpdate(pool, "UPDATE account SET api_key_hash = #{apiKeyDigest} WHERE id = #{id}");
+    replaceKeyDigest = SqlTemplate.forQuery(pool, db.dialect().updateReturning(
+        "UPDATE account SET api_key_hash = #{apiKeyDigest} WHERE name_key = #{nameKey}", "id, name, role"))
+      .mapTo(AccountStore::info);
     replacePasswordHash = SqlTemplate.forUpdate(pool,
       "UPDATE account SET password_hash = #{newHash} WHERE id = #{id} AND password_hash = #{oldHash}");
   }
@@ -145,18 +144,12 @@ public final class AccountStore {
    * Fails 404 {@code unknown-account}.
    */
   public Future<IssuedKey> rotateKey(String name) {
-    Future<RowSet<AccountInfo>> found = AccountRules.isValidName(name)
-      ? byName.execute(Map.of("nameKey", AccountRules.nameKey(name)))
-      : Future.succeededFuture(null);
-    return found
+    if (!AccountRules.isValidName(name)) return Future.failedFuture(unknownAccount("name", name));
+    String apiKey = ApiKeys.generate();
+    return replaceKeyDigest
+      .execute(Map.of("nameKey", AccountRules.nameKey(name), "apiKeyDigest", ApiKeys.digest(apiKey)))
       .compose(rows -> single(rows, () -> unknownAccount("name", name)))
-      .compose(account -> {
-        String apiKey = ApiKeys.generate();
-        return setKeyDigest.execute(Map.of("id", account.id(), "apiKeyDigest", ApiKeys.digest(apiKey)))
-          .compose(result -> result.rowCount() == 1
-            ? Future.succeededFuture(new IssuedKey(account, apiKey))
-            : Future.failedFuture(unknownAccount("name", name)));
-      })
+      .map(account -> new IssuedKey(account, apiKey))
       .onSuccess(issued -> LOG.info("API key of account '{}' (id {}) replaced", issued.account().name(),
         issued.account().id()));
   }
@@ -246,9 +239,9 @@ public final class AccountStore {
     return out;
   }
 
-  /** The only row of {@code rows}, or a failure when there is none ({@code rows} may be null: nothing looked up). */
+  /** The only row of {@code rows}, or a failure when there is none. */
   private static <T> Future<T> single(RowSet<T> rows, Supplier<? extends Throwable> none) {
-    return rows == null || rows.size() == 0 ? Future.failedFuture(none.get()) : Future.succeededFuture(rows.iterator().next());
+    return rows.size() == 0 ? Future.failedFuture(none.get()) : Future.succeededFuture(rows.iterator().next());
   }
 
   private static Throwable unknownAccount(String field, Object value) {
