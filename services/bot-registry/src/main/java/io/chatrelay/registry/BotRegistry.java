@@ -87,6 +87,11 @@ final class BotRegistry {
   }
 
   /** A change of the table, in order for its name. */
+  /** Names in this instance's search copy (the {@code chatrelay_bot_names} gauge). */
+  int nameCount() {
+    return index.size();
+  }
+
   void onChange(NameTable.NameChange change) {
     index.apply(change);
   }

@@ -44,11 +44,14 @@ public final class BotRegistryVerticle extends VerticleBase {
     NameTable table = nameTable(cluster);
     registry = new BotRegistry(vertx, table, cluster, new LivenessProbe(vertx, cluster, ctx.config()));
     // Watch before the first snapshot, so no change falls between the two.
-    return table.watch(change -> context.runOnContext(v -> registry.onChange(change)))
+    return table.watch(change -> context.runOnContext(v -> {
+        registry.onChange(change);
+        ctx.meters().botNames().set(registry.nameCount());
+      }))
       .compose(subscription -> {
         watching = subscription;
         cluster.onMemberRemoved(node -> context.runOnContext(v -> memberRemoved(node)));
-        return registry.reconcile(Set.of());
+        return registry.reconcile(Set.of()).onSuccess(r -> ctx.meters().botNames().set(registry.nameCount()));
       })
       .compose(v -> Future.all(List.of(
         bind(Addresses.WNET_REGISTER, this::register),

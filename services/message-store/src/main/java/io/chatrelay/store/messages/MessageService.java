@@ -62,9 +62,27 @@ public final class MessageService {
       consumer(Addresses.MESSAGES_UNBAN, MessageRequest.Unban::fromJson, moderation::unban));
   }
 
+  /**
+   * A consumer whose handler is timed into {@code chatrelay_db_latency_seconds{operation=<last part of the
+   * address>}} and whose rate-limit refusals are counted into {@code chatrelay_rate_limit_refusals_total}.
+   */
   private <R> MessageConsumer<JsonObject> consumer(String address, Function<JsonObject, R> parse,
                                                   Function<R, Future<JsonObject>> handler) {
-    return bus.consumer(address, Replies.handle(body -> handler.apply(parse.apply(body))));
+    io.micrometer.core.instrument.Timer timer = ctx.meters().dbLatency(address.substring(address.lastIndexOf('.') + 1));
+    return bus.consumer(address, Replies.handle(body -> {
+      long started = System.nanoTime();
+      return handler.apply(parse.apply(body))
+        .onComplete(ar -> timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS))
+        .onFailure(this::countRateLimitRefusal);
+    }));
+  }
+
+  private void countRateLimitRefusal(Throwable t) {
+    io.chatrelay.shared.bus.BusFailure f = io.chatrelay.shared.bus.BusFailure.from(t);
+    if (f.code() == io.chatrelay.shared.bus.BusFailure.RATE_LIMITED) {
+      ctx.meters().rateLimitRefusals(io.chatrelay.shared.ops.ChatrelayMeters.PROTOCOL_TCHATATOR,
+        "max-messages-per-" + f.details().getString("window", "minute")).increment();
+    }
   }
 
   Future<JsonObject> send(MessageRequest.Send req) {
