@@ -21,6 +21,12 @@ import java.util.Set;
  * all of its connections.
  */
 final class WsServerVerticle extends VerticleBase {
+  /**
+   * After our close frame, how long a peer has to answer with its own before the TCP connection is dropped: a dead
+   * or non-reading peer never answers, and its buffers should not be held for Vert.x's default 10 s.
+   */
+  private static final int CLOSING_TIMEOUT_SECONDS = 2;
+
   private final WnetNode node;
   private final WnetSettings settings;
   private final Clock clock;
@@ -43,7 +49,8 @@ final class WsServerVerticle extends VerticleBase {
       .setHost(settings.host())
       .setPort(settings.port())
       .setMaxWebSocketFrameSize(settings.maxFrameBytes())
-      .setMaxWebSocketMessageSize(settings.maxFrameBytes());
+      .setMaxWebSocketMessageSize(settings.maxFrameBytes())
+      .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS);
     HttpServer server = vertx.createHttpServer(options)
       .webSocketHandshakeHandler(this::handshake)
       .requestHandler(req -> req.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
