@@ -5,6 +5,7 @@ import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.cluster.LocalClusterView;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.TestConfigs;
+import io.chatrelay.shared.wnet.BusBot;
 import io.chatrelay.wnet.testing.Await;
 import io.chatrelay.wnet.testing.WnetStack;
 import io.chatrelay.wnet.testing.WsPeer;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Every command of Protocol_4.1 over real WebSockets, against the real account store and bot registry. */
@@ -176,6 +178,10 @@ class WnetSessionTest {
     first.send("cssend@EchoBot@anyone?");
     first.expect("error@Not connected to EchoBot: send connect@EchoBot first");
 
+    Await.until("the name is released", () -> {
+      first.send("search@EchoBot");
+      return first.next().equals("list@EchoBot");
+    });
     WsPeer successor = stack.connect(WsPeer.tokenCookie(bobKey));
     successor.send("add@EchoBot");
     successor.expect(ADDED);
@@ -290,19 +296,53 @@ class WnetSessionTest {
   }
 
   @Test
-  void takeoverFromAConnectionThatIsAlreadyGoneDoesNotWait(Vertx vertx) {
-    // a fresh stack whose isalive window outlasts the test's deadline: only an immediate answer can pass
-    WnetStack slow = WnetStack.start(vertx, new LocalClusterView(), TestConfigs.local().with("wnet.takeover-window-ms", 600_000), true);
-    slow.createAccount("carol", "carol-pass");
-    String nodeId = slow.context().cluster().nodeId();
-    BotOwner ghost = new BotOwner(Addresses.wnetNode(nodeId), "connection-closed-long-ago", nodeId, "carol");
-    JsonObject claim = new JsonObject().put("name", "Ghost").put("owner", ghost.toJson());
-    JsonObject registered = Await.result(vertx.eventBus().<JsonObject>request(Addresses.WNET_REGISTER, claim).map(Message::body));
-    assertThat(registered.getString("result")).isEqualTo("added");
+  void takeoverFromAConnectionThatIsAlreadyGoneDoesNotWait() {
+    // another process whose isalive window outlasts the test's deadline: only an immediate answer can pass
+    Vertx other = Vertx.vertx();
+    try {
+      WnetStack slow = WnetStack.start(other, new LocalClusterView(), TestConfigs.local().with("wnet.takeover-window-ms", 600_000), true);
+      slow.createAccount("carol", "carol-pass");
+      String nodeId = slow.context().cluster().nodeId();
+      BotOwner ghost = new BotOwner(Addresses.wnetNode(nodeId), "connection-closed-long-ago", nodeId, "carol");
+      JsonObject claim = new JsonObject().put("name", "Ghost").put("owner", ghost.toJson());
+      JsonObject registered = Await.result(other.eventBus().<JsonObject>request(Addresses.WNET_REGISTER, claim).map(Message::body));
+      assertThat(registered.getString("result")).isEqualTo("added");
 
-    WsPeer newcomer = slow.connect(WsPeer.passwordCookie("carol", "carol-pass"));
-    newcomer.send("add@Ghost");
-    newcomer.expect(NOTICE);
-    newcomer.expect(ADDED);
+      WsPeer newcomer = slow.connect(WsPeer.passwordCookie("carol", "carol-pass"));
+      newcomer.send("add@Ghost");
+      newcomer.expect(NOTICE);
+      newcomer.expect(ADDED);
+    } finally {
+      Await.result(other.close());
+    }
+  }
+
+  @Test
+  void aWebSocketClientTalksToAnInClusterBot(Vertx vertx) {
+    BusBot echo = new BusBot(vertx, stack.context().cluster().nodeId(), "Echo", "system");
+    echo.onConnected((sid, auth) -> echo.send(sid, "welcome " + auth))
+      .onMessage((sid, text) -> echo.send(sid, "You said: " + text));
+    Await.result(echo.register());
+    WsPeer client = alice();
+    client.send("connect@Echo");
+    client.expect("connectedto@Echo");
+    client.expect("mess@Echo@welcome alice");
+    client.send("cssend@Echo@a@b@");
+    client.expect("mess@Echo@You said: a@b@");
+    client.send("disconnect@Echo");
+    client.expect("disconnectedfrom@Echo");
+    Await.until("the in-cluster bot saw the client leave", () -> echo.clients().isEmpty());
+
+    client.send("connect@Echo");
+    client.expect("connectedto@Echo");
+    client.expect("mess@Echo@welcome alice");
+    Await.result(echo.close());
+    client.expect("disconnectedfrom@Echo");
+  }
+
+  @Test
+  void theEdgeIsDeployedOncePerProcess(Vertx vertx) {
+    assertThatThrownBy(() -> Await.result(vertx.deployVerticle(new WsEdgeVerticle(stack.context()))))
+      .hasMessageContaining("already deployed in this process");
   }
 }
