@@ -3,6 +3,7 @@ package io.chatrelay.store;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.accounts.AccountService;
 import io.chatrelay.store.db.Database;
+import io.chatrelay.store.messages.MessageService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -29,6 +30,7 @@ public final class MessageStoreVerticle extends VerticleBase {
       db = opened;
       List<MessageConsumer<?>> consumers = new ArrayList<>();
       consumers.addAll(new AccountService(db, ctx).register(vertx.eventBus()));
+      consumers.addAll(new MessageService(db, ctx).register(vertx.eventBus()));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }
