@@ -55,11 +55,12 @@ final class BotSide {
     WnetNode node = session.node();
     BotOwner candidate = new BotOwner(node.address(), session.sid(), node.nodeId(), auth.accountName());
     claiming = requested;
-    return session.registry().register(requested, candidate)
+    long takeoverTimeout = session.settings().takeoverWindowMs() + WnetSession.REGISTRY_TIMEOUT_MS;
+    return WnetSession.within(WnetSession.REGISTRY_TIMEOUT_MS, session.registry().register(requested, candidate))
       .compose(claim -> {
         if (claim.outcome() != ClaimResult.Outcome.OCCUPIED || session.ended()) return Future.succeededFuture(claim);
         session.reply(new WnetReply.Error(TAKEOVER_NOTICE));
-        return session.registry().takeover(requested, candidate, claim.holder());
+        return WnetSession.within(takeoverTimeout, session.registry().takeover(requested, candidate, claim.holder()));
       })
       .transform(ar -> {
         claiming = null;

@@ -27,7 +27,7 @@ final class ClientSide {
   // ---- commands ----
 
   Future<Void> search(String prefix) {
-    return session.registry().search(prefix).transform(ar -> {
+    return WnetSession.within(WnetSession.REGISTRY_TIMEOUT_MS, session.registry().search(prefix)).transform(ar -> {
       if (ar.succeeded()) {
         session.reply(new WnetReply.BotList(prefix, fitting(prefix, ar.result())));
       } else {
@@ -54,7 +54,7 @@ final class ClientSide {
       session.reply(new WnetReply.ConnectedTo(bot));
       return WnetSession.DONE;
     }
-    return session.registry().lookup(bot).transform(found -> {
+    return WnetSession.within(WnetSession.REGISTRY_TIMEOUT_MS, session.registry().lookup(bot)).transform(found -> {
       if (found.failed()) {
         notFound(bot, found.cause());
         return WnetSession.DONE;

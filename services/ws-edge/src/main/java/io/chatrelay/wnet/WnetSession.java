@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +40,11 @@ final class WnetSession {
   static final short CLOSE_POLICY = 1008;
   static final short CLOSE_TOO_BIG = 1009;
   private static final JsonObject ACCEPTED = new JsonObject();
+  /**
+   * How long a peer waits for the bot registry: a request routed to a member that just died is never answered,
+   * and the peer should hear "try again" well before the event bus's own 30 s.
+   */
+  static final long REGISTRY_TIMEOUT_MS = 5_000;
 
   private final WnetNode node;
   private final ServerWebSocket ws;
@@ -135,6 +141,11 @@ final class WnetSession {
   /** Whether {@code reply} fits in one frame of the configured size. */
   boolean fits(WnetReply reply) {
     return reply.frame().getBytes(StandardCharsets.UTF_8).length <= settings.maxFrameBytes();
+  }
+
+  /** {@code call}, failed with a timeout after {@code ms} (its outcome, if any, comes too late and is dropped). */
+  static <T> Future<T> within(long ms, Future<T> call) {
+    return call.timeout(ms, TimeUnit.MILLISECONDS);
   }
 
   /** The reply for a failed call to another service. */
