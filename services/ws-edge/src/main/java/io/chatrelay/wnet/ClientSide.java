@@ -56,7 +56,11 @@ final class ClientSide {
     }
     return WnetSession.within(WnetSession.REGISTRY_TIMEOUT_MS, session.registry().lookup(bot)).transform(found -> {
       if (found.failed()) {
-        notFound(bot, found.cause());
+        if (isNotFound(found.cause())) {
+          session.reply(noSuchBot(bot));
+        } else {
+          session.serviceFailed("bot registry", found.cause());
+        }
         return WnetSession.DONE;
       }
       BotOwner owner = found.result();
@@ -65,16 +69,24 @@ final class ClientSide {
       return session.node().request(owner.address(), hello).transform(answer -> {
         if (answer.succeeded()) {
           connected(bot, owner);
+        } else if (isNotFound(answer.cause())) {
+          session.reply(noSuchBot(bot));
         } else {
-          if (BusFailure.from(answer.cause()).code() != BusFailure.NOT_FOUND) {
-            // the bot may have taken us in before its answer was lost: make sure it lets go
-            session.node().send(owner.address(), new WnetDelivery.ClientGone(owner.conn(), bot, session.sid()));
-          }
-          notFound(bot, answer.cause());
+          // the bot may have taken us in before its answer was lost: make sure it lets go
+          session.node().send(owner.address(), new WnetDelivery.ClientGone(owner.conn(), bot, session.sid()));
+          session.reply(new WnetReply.Error("Bot " + bot + " did not answer; try again"));
         }
         return WnetSession.DONE;
       });
     });
+  }
+
+  private static boolean isNotFound(Throwable cause) {
+    return BusFailure.from(cause).code() == BusFailure.NOT_FOUND;
+  }
+
+  private static WnetReply noSuchBot(String bot) {
+    return new WnetReply.Error("No bot named " + bot);
   }
 
   private void connected(String bot, BotOwner owner) {
@@ -85,17 +97,6 @@ final class ClientSide {
     bots.put(bot, owner);
     session.node().link(new WnetNode.BotLink(bot, owner), session);
     session.reply(new WnetReply.ConnectedTo(bot));
-  }
-
-  private void notFound(String bot, Throwable cause) {
-    BusFailure failure = BusFailure.from(cause);
-    if (failure.code() == BusFailure.NOT_FOUND) {
-      session.reply(new WnetReply.Error("No bot named " + bot));
-    } else if (failure.code() == BusFailure.UNAVAILABLE && failure.reason().equals("timeout")) {
-      session.reply(new WnetReply.Error("Bot " + bot + " did not answer; try again"));
-    } else {
-      session.serviceFailed("connect to " + bot, cause);
-    }
   }
 
   void csSend(String bot, String message) {
