@@ -98,10 +98,6 @@ final class WnetNode {
     released(session.remoteHost());
   }
 
-  int connectionCount() {
-    return sessions.size();
-  }
-
   void botOnline(WnetSession session) {
     bots.add(session);
   }

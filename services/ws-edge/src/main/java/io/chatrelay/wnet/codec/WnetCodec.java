@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class WnetCodec {
   /** Bot names: letters a-z A-Z only, 1 to 18 of them (the protocol's rule). */
-  public static final int MAX_BOT_NAME = 18;
+  private static final int MAX_BOT_NAME = 18;
   /** What a client gets in {@code connection@<sid>@<auth>} when it has no verified account. */
   public static final String NO_AUTH = "None";
   /** Unknown command words are echoed back in the error, cut to this length. */
@@ -34,7 +34,7 @@ public final class WnetCodec {
   private WnetCodec() {
   }
 
-  public static boolean isValidBotName(String name) {
+  private static boolean isValidBotName(String name) {
     return name != null && BOT_NAME.matcher(name).matches();
   }
 
