@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.templates.SqlTemplate;
 
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -57,9 +58,10 @@ final class StoreFixture {
 
   Future<AccountInfo> account(String name, Role role) {
     String hash = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
-    String insert = sql.dialect().insertReturning("INSERT INTO account (name, role, api_key_hash, created_at)"
-      + " VALUES (#{name}, #{role}, #{hash}, 0)", "id");
-    return SqlTemplate.forQuery(sql.pool(), insert).execute(Map.of("name", name, "role", role.wire(), "hash", hash))
+    String insert = sql.dialect().insertReturning("INSERT INTO account (name, name_key, role, api_key_hash, created_at)"
+      + " VALUES (#{name}, #{nameKey}, #{role}, #{hash}, 0)", "id");
+    return SqlTemplate.forQuery(sql.pool(), insert)
+      .execute(Map.of("name", name, "nameKey", name.toLowerCase(Locale.ROOT), "role", role.wire(), "hash", hash))
       .map(rows -> new AccountInfo(rows.iterator().next().getLong("id"), name, role));
   }
 
