@@ -111,8 +111,7 @@ final class BotSide {
       session.reply(new WnetReply.Error("No client with that sid is connected to bot " + name));
       return;
     }
-    WnetReply.Mess relayed = new WnetReply.Mess(name, message);
-    if (!session.fits(relayed)) {
+    if (!session.relayFits(name, message)) {
       session.reply(new WnetReply.Error("Message too long: the frame to the client would exceed "
         + session.settings().maxFrameBytes() + " bytes"));
       return;

@@ -105,7 +105,7 @@ final class ClientSide {
       session.reply(new WnetReply.Error("Not connected to " + bot + ": send connect@" + bot + " first"));
       return;
     }
-    if (!session.fits(new WnetReply.Mess(session.sid(), message))) {
+    if (!session.relayFits(session.sid(), message)) {
       session.reply(new WnetReply.Error("Message too long: the frame to the bot would exceed "
         + session.settings().maxFrameBytes() + " bytes"));
       return;

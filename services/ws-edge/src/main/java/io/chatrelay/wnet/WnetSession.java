@@ -138,9 +138,27 @@ final class WnetSession {
     ws.writeTextMessage(reply.frame());
   }
 
-  /** Whether {@code reply} fits in one frame of the configured size. */
-  boolean fits(WnetReply reply) {
-    return reply.frame().getBytes(StandardCharsets.UTF_8).length <= settings.maxFrameBytes();
+  /** Whether {@code mess@<from>@<message>} fits in one frame of the configured size (counted, not built). */
+  boolean relayFits(String from, String message) {
+    return "mess@".length() + utf8Length(from) + 1 + utf8Length(message) <= settings.maxFrameBytes();
+  }
+
+  private static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /** {@code call}, failed with a timeout after {@code ms} (its outcome, if any, comes too late and is dropped). */

@@ -73,9 +73,16 @@ class WnetLimitsTest {
     // fits in the client's frame, but mess@<22-character sid>@ is longer than cssend@EchoBot@
     client.send("cssend@EchoBot@" + "x".repeat(4096 - "cssend@EchoBot@".length()));
     client.expect("error@Message too long: the frame to the bot would exceed 4096 bytes");
-    String longest = "x".repeat(4096 - ("mess@" + sid + "@").length());
+    int room = 4096 - ("mess@" + sid + "@").length();
+    String longest = "x".repeat(room);
     client.send("cssend@EchoBot@" + longest);
     bot.expect("mess@" + sid + "@" + longest);
+    // the limit is in bytes: 'é' is two of them in UTF-8
+    String accented = "é".repeat(room / 2);
+    client.send("cssend@EchoBot@" + accented + "x".repeat(room % 2 + 1));
+    client.expect("error@Message too long: the frame to the bot would exceed 4096 bytes");
+    client.send("cssend@EchoBot@" + accented + "x".repeat(room % 2));
+    bot.expect("mess@" + sid + "@" + accented + "x".repeat(room % 2));
   }
 
   @Test
