@@ -21,7 +21,8 @@ class ServeProcessTest {
     Files.writeString(settings, "wnet:\n  port: " + TestPorts.free() + "\ntchatator:\n  port: " + TestPorts.free()
       + "\n  max-messages-per-minute: 12\n");
     try (ChatrelayProcess p = ChatrelayProcess.start("serve", dir, Map.of("CHATRELAY_WNET_HOST", "127.0.0.1",
-      "CHATRELAY_TCHATATOR_HOST", "127.0.0.1"), List.of("serve", "--config", settings.toString()))) {
+      "CHATRELAY_TCHATATOR_HOST", "127.0.0.1", "CHATRELAY_ADMIN_HOST", "127.0.0.1",
+      "CHATRELAY_ADMIN_PORT", String.valueOf(TestPorts.free())), List.of("serve", "--config", settings.toString()))) {
       p.awaitLine("chatrelay serving message-store,bot-registry,ws-edge,tcp-edge", Duration.ofSeconds(60));
       assertThat(dir.resolve("data/chatrelay.mv.db")).exists();
 
