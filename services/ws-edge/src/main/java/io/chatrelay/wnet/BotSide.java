@@ -182,19 +182,22 @@ final class BotSide {
     clients.clear();
   }
 
-  /** The connection ended: clients are told, the name is released (only if this connection still holds it). */
-  void ended() {
+  /**
+   * The connection ended: clients are told, the name is released (only if this connection still holds it).
+   * The future completes when the registry has answered (a shutdown waits for it before the registry goes).
+   */
+  Future<Void> ended() {
     answerIsAlive(false);
-    if (name == null && claiming == null) return;
+    if (name == null && claiming == null) return WnetSession.DONE;
     dropClients();
-    if (name != null) {
-      release(name, owner);
-      LOG.info("bot {} offline: connection {} ended", name, owner.conn());
-    }
+    if (name == null) return WnetSession.DONE;
+    LOG.info("bot {} offline: connection {} ended", name, owner.conn());
+    return release(name, owner);
   }
 
-  private void release(String bot, BotOwner holder) {
-    session.registry().unregister(bot, holder)
-      .onFailure(err -> LOG.warn("bot {}: could not release the name: {}", bot, err.getMessage()));
+  private Future<Void> release(String bot, BotOwner holder) {
+    return session.registry().unregister(bot, holder)
+      .onFailure(err -> LOG.warn("bot {}: could not release the name: {}", bot, err.getMessage()))
+      .<Void>mapEmpty().otherwiseEmpty();
   }
 }

@@ -9,6 +9,7 @@ import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.wnet.BotEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -42,12 +43,15 @@ final class WnetNode {
   /** Local clients by the bot (name and holder) they are connected to: offline events and dead members find them. */
   private final Map<BotLink, Set<WnetSession>> clientsByBot = new ConcurrentHashMap<>();
   private final Map<String, Integer> connectionsByHost = new ConcurrentHashMap<>();
+  /** {@code chatrelay_messages_relayed_total{protocol="wnet"}}: every cssend and scsend passed on. */
+  private final Counter relayed;
 
   /** A bot as its clients know it: the name and the holder it had when they connected. */
   record BotLink(String bot, BotOwner owner) {
   }
 
-  WnetNode(Vertx vertx, ClusterView cluster) {
+  WnetNode(Vertx vertx, ClusterView cluster, Counter relayed) {
+    this.relayed = relayed;
     this.vertx = vertx;
     this.cluster = cluster;
     this.address = Addresses.wnetNode(cluster.nodeId());
@@ -119,6 +123,7 @@ final class WnetNode {
 
   /** Sends a delivery that needs no answer: straight to the session when it is on this node, else one bus hop. */
   void send(String to, WnetDelivery delivery) {
+    if (delivery instanceof WnetDelivery.ClientMessage || delivery instanceof WnetDelivery.BotMessage) relayed.increment();
     if (address.equals(to)) {
       deliver(delivery);
     } else {

@@ -60,6 +60,8 @@ final class WnetSession {
   private final ClientSide client;
 
   private boolean ended;
+  /** Completes when what this connection held (a bot name) is released; set when it ends. */
+  private Future<Void> released = DONE;
   private long lastHeardMs;
   private long rateWindowStartMs;
   private int framesInWindow;
@@ -177,11 +179,15 @@ final class WnetSession {
     reply(new WnetReply.Error("Service unavailable (" + what + "); try again later"));
   }
 
-  /** Ends the connection now (the peer gets a close frame with {@code code}) and releases what it held. */
-  void terminate(short code, String reason) {
-    if (ended) return;
+  /**
+   * Ends the connection now (the peer gets a close frame with {@code code}) and releases what it held; the
+   * future completes once a bot name it held is released.
+   */
+  Future<Void> terminate(short code, String reason) {
+    if (ended) return released;
     end(reason);
     ws.close(code, reason);
+    return released;
   }
 
   // ---- deliveries from other connections (any thread) ----
@@ -337,7 +343,7 @@ final class WnetSession {
   private void end(String why) {
     if (ended) return;
     ended = true;
-    bot.ended();
+    released = bot.ended();
     client.ended();
     node.closed(this);
     onEnd.accept(this);

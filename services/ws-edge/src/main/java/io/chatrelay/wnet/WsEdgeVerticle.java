@@ -5,6 +5,8 @@ import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.wnet.auth.Authenticator;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.chatrelay.shared.ops.ReadinessFlag;
+import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.shareddata.LocalMap;
 import org.slf4j.Logger;
@@ -23,6 +25,9 @@ public final class WsEdgeVerticle extends VerticleBase {
 
   private final ServiceContext ctx;
   private LocalMap<String, String> deployed;
+  /** Readiness: every server instance listens. */
+  static final String READINESS_FLAG = "ws-edge.listener";
+  private ReadinessFlag listening;
 
   public WsEdgeVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -36,12 +41,14 @@ public final class WsEdgeVerticle extends VerticleBase {
         "ws-edge is already deployed in this process; set wnet.server-instances for more event loops"));
     }
     WnetSettings settings = WnetSettings.from(ctx.config().get());
-    WnetNode node = new WnetNode(vertx, ctx.cluster());
+    listening = ctx.readiness().flag(READINESS_FLAG);
+    WnetNode node = new WnetNode(vertx, ctx.cluster(), ctx.meters().messagesRelayed(ChatrelayMeters.PROTOCOL_WNET));
     BotRegistryClient registry = new BotRegistryClient(vertx);
     Authenticator authenticator = new Authenticator(vertx.eventBus());
     return node.start()
-      .compose(v -> vertx.deployVerticle(() -> new WsServerVerticle(node, settings, ctx.clock(), registry, authenticator),
+      .compose(v -> vertx.deployVerticle(() -> new WsServerVerticle(node, settings, ctx.clock(), registry, authenticator, ctx.meters()),
         new DeploymentOptions().setInstances(settings.serverInstances())))
+      .onSuccess(id -> listening.up())
       .onSuccess(id -> LOG.info("wnet WebSocket edge listening on {}:{}{} ({} server instances, node {})",
         settings.host(), settings.port(), settings.path(), settings.serverInstances(), node.nodeId()))
       .onFailure(err -> deployed.removeIfPresent(DEPLOYED_KEY, deploymentID()));
@@ -49,6 +56,7 @@ public final class WsEdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (listening != null) listening.down("stopping");
     deployed.removeIfPresent(DEPLOYED_KEY, deploymentID());
     return Future.succeededFuture();
   }

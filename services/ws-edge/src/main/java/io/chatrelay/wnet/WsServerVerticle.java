@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import io.chatrelay.shared.ops.ChatrelayMeters;
 
 /**
  * One WebSocket server instance on one event loop (several share the port): accepts handshakes within the
@@ -26,6 +28,8 @@ final class WsServerVerticle extends VerticleBase {
    * or non-reading peer never answers, and its buffers should not be held for Vert.x's default 10 s.
    */
   private static final int CLOSING_TIMEOUT_SECONDS = 2;
+  /** Close code for a server going away (RFC 6455 1001). */
+  static final short CLOSE_GOING_AWAY = 1001;
 
   private final WnetNode node;
   private final WnetSettings settings;
@@ -34,8 +38,12 @@ final class WsServerVerticle extends VerticleBase {
   private final Authenticator authenticator;
   /** This instance's connections; touched only on its event loop. */
   private final Set<WnetSession> sessions = new HashSet<>();
+  private final ChatrelayMeters meters;
+  private HttpServer server;
 
-  WsServerVerticle(WnetNode node, WnetSettings settings, Clock clock, BotRegistryClient registry, Authenticator authenticator) {
+  WsServerVerticle(WnetNode node, WnetSettings settings, Clock clock, BotRegistryClient registry, Authenticator authenticator,
+                   ChatrelayMeters meters) {
+    this.meters = meters;
     this.node = node;
     this.settings = settings;
     this.clock = clock;
@@ -51,12 +59,25 @@ final class WsServerVerticle extends VerticleBase {
       .setMaxWebSocketFrameSize(settings.maxFrameBytes())
       .setMaxWebSocketMessageSize(settings.maxFrameBytes())
       .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS);
-    HttpServer server = vertx.createHttpServer(options)
+    server = vertx.createHttpServer(options)
       .webSocketHandshakeHandler(this::handshake)
       .requestHandler(req -> req.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
         .end("WebSocket only: " + settings.path()));
     vertx.setPeriodic(settings.pingIntervalMs(), id -> List.copyOf(sessions).forEach(WnetSession::keepAlive));
     return server.listen();
+  }
+
+  /**
+   * Graceful stop: every peer gets close 1001 ("going away"), the bot names held here are released in the
+   * registry (awaited, so they are free before the registry itself stops), then the server closes.
+   */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> released = new java.util.ArrayList<>();
+    for (WnetSession session : List.copyOf(sessions)) {
+      released.add(session.terminate(CLOSE_GOING_AWAY, "Server shutting down"));
+    }
+    return Future.join(released).transform(ar -> server.shutdown(CLOSING_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {
@@ -71,8 +92,13 @@ final class WsServerVerticle extends VerticleBase {
     }
     authenticator.authenticate(AuthCookie.parse(handshake.headers().getAll(HttpHeaders.COOKIE)))
       .compose(auth -> handshake.accept().map(ws -> {
-        WnetSession session = new WnetSession(node, ws, context, clock, settings, registry, auth, host, sessions::remove);
+        AtomicLong open = meters.connections(ChatrelayMeters.PROTOCOL_WNET);
+        WnetSession session = new WnetSession(node, ws, context, clock, settings, registry, auth, host, ended -> {
+          sessions.remove(ended);
+          open.decrementAndGet();
+        });
         sessions.add(session);
+        open.incrementAndGet();
         session.start();
         return session;
       }))

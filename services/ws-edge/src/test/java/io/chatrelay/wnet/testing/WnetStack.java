@@ -22,19 +22,26 @@ import java.time.Clock;
 public final class WnetStack {
   private final Vertx vertx;
   private final ServiceContext ctx;
+  private final String edgeDeployment;
 
-  private WnetStack(Vertx vertx, ServiceContext ctx) {
+  private WnetStack(Vertx vertx, ServiceContext ctx, String edgeDeployment) {
     this.vertx = vertx;
     this.ctx = ctx;
+    this.edgeDeployment = edgeDeployment;
   }
 
   public static WnetStack start(Vertx vertx, ClusterView cluster, ChatrelayConfig config, boolean withStore) {
     ServiceContext ctx = new ServiceContext(vertx, new LiveConfig(config), cluster, Clock.systemUTC());
     Future<String> chain = withStore ? vertx.deployVerticle(new MessageStoreVerticle(ctx)) : Future.succeededFuture();
-    Await.result(chain
+    String edge = Await.result(chain
       .compose(v -> vertx.deployVerticle(new BotRegistryVerticle(ctx)))
       .compose(v -> vertx.deployVerticle(new WsEdgeVerticle(ctx))));
-    return new WnetStack(vertx, ctx);
+    return new WnetStack(vertx, ctx, edge);
+  }
+
+  /** Stops the WS edge as a shutdown would (the registry and store keep running). */
+  public void stopEdge() {
+    Await.result(vertx.undeploy(edgeDeployment));
   }
 
   public Vertx vertx() {
