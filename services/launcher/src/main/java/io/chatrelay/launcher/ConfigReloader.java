@@ -1,0 +1,78 @@
+package io.chatrelay.launcher;
+
+import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.config.LiveConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Re-reads the settings on SIGHUP and when the settings file changes (its modification time and size are
+ * polled every two seconds, without blocking the event loop). A file that no longer parses is reported and the
+ * running settings stay. Keys that only take effect at start are reported as such.
+ */
+public final class ConfigReloader {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
+  /** Settings read only at start: a change is logged as needing a restart. */
+  static final List<String> RESTART_ONLY = List.of("cluster.", "database.", "node.", "wnet.host", "wnet.port", "wnet.path",
+    "tchatator.host", "tchatator.port", "tchatator.backlog");
+
+  private final Vertx vertx;
+  private final LiveConfig live;
+  private final Supplier<ChatrelayConfig> reload;
+  private final Path file;
+  private long timerId = -1;
+  private String lastStamp;
+
+  ConfigReloader(Vertx vertx, LiveConfig live, Supplier<ChatrelayConfig> reload, Path file) {
+    this.vertx = vertx;
+    this.live = live;
+    this.reload = reload;
+    this.file = file;
+    if (file != null) {
+      stamp().onSuccess(s -> lastStamp = s);
+      timerId = vertx.setPeriodic(2000, id -> stamp().onSuccess(s -> {
+        if (lastStamp != null && !s.equals(lastStamp)) {
+          LOG.info("settings file {} changed; reloading", file);
+          reload();
+        }
+        lastStamp = s;
+      }));
+    }
+  }
+
+  private Future<String> stamp() {
+    return vertx.fileSystem().props(file.toString())
+      .map(p -> p.lastModifiedTime() + ":" + p.size())
+      .otherwise("missing");
+  }
+
+  /** Reads the settings again and installs them; returns whether they were valid. */
+  public Future<Boolean> reload() {
+    return vertx.executeBlocking(reload::get).map(next -> {
+      ChatrelayConfig current = live.get();
+      for (String key : next.keys()) {
+        boolean changed = !current.getString(key).equals(next.getString(key));
+        if (changed && RESTART_ONLY.stream().anyMatch(key::startsWith)) {
+          LOG.warn("setting {} changed; it takes effect only after a restart", key);
+        }
+      }
+      next.warnings().forEach(LOG::warn);
+      live.update(next);
+      LOG.info("settings reloaded");
+      return true;
+    }).otherwise(err -> {
+      LOG.error("settings not reloaded, keeping the running ones: {}", err.getMessage());
+      return false;
+    });
+  }
+
+  void stop() {
+    if (timerId >= 0) vertx.cancelTimer(timerId);
+  }
+}
