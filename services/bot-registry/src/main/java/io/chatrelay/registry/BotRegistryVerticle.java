@@ -1,12 +1,38 @@
 package io.chatrelay.registry;
 
+import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BotOwner;
+import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.Replies;
+import io.chatrelay.shared.cluster.ClusterView;
+import io.chatrelay.shared.cluster.HazelcastClusterView;
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.shared.wnet.ClaimResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** SKELETON — to be written. */
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The wnet bot registry service: binds the {@code Addresses.WNET_*} request addresses to a {@link BotRegistry}.
+ * Deploy one per node; instances share the cluster-wide name table and need no leader. Ready (its start future
+ * completes) once its name index is loaded, names of departed nodes are freed and its consumers are registered.
+ */
 public final class BotRegistryVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BotRegistryVerticle.class);
+
   private final ServiceContext ctx;
+  private BotRegistry registry;
+  private NameTable.Subscription watching;
+  /** The cluster view cannot drop listeners: a stopped instance ignores membership changes. */
+  private volatile boolean stopped;
 
   public BotRegistryVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -14,6 +40,89 @@ public final class BotRegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return Future.succeededFuture();
+    ClusterView cluster = ctx.cluster();
+    NameTable table = nameTable(cluster);
+    registry = new BotRegistry(vertx, table, cluster, new LivenessProbe(vertx, cluster, ctx.config()));
+    // Watch before the first snapshot, so no change falls between the two.
+    return table.watch(change -> context.runOnContext(v -> {
+        registry.onChange(change);
+        ctx.meters().botNames().set(registry.nameCount());
+      }))
+      .compose(subscription -> {
+        watching = subscription;
+        cluster.onMemberRemoved(node -> context.runOnContext(v -> memberRemoved(node)));
+        return registry.reconcile(Set.of()).onSuccess(r -> ctx.meters().botNames().set(registry.nameCount()));
+      })
+      .compose(v -> Future.all(List.of(
+        bind(Addresses.WNET_REGISTER, this::register),
+        bind(Addresses.WNET_TAKEOVER, this::takeover),
+        bind(Addresses.WNET_UNREGISTER, this::unregister),
+        bind(Addresses.WNET_LOOKUP, this::lookup),
+        bind(Addresses.WNET_SEARCH, this::search))))
+      .onSuccess(v -> LOG.info("bot registry ready on node {} ({})", cluster.nodeId(),
+        cluster.clustered() ? "cluster-wide Hazelcast name table" : "local name table"))
+      .recover(failure -> stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return watching == null ? Future.succeededFuture() : watching.cancel()
+      .otherwise(t -> {
+        LOG.debug("name table watch not cancelled: {}", t.getMessage());
+        return null;
+      });
+  }
+
+  private NameTable nameTable(ClusterView cluster) {
+    if (!cluster.clustered()) return LocalNameTable.of(vertx);
+    if (cluster instanceof HazelcastClusterView hz) return new HazelcastNameTable(vertx, hz.hazelcast());
+    throw new IllegalStateException("clustered bot registry needs a Hazelcast cluster view, got " + cluster.getClass().getName());
+  }
+
+  private void memberRemoved(String node) {
+    if (stopped) return;
+    LOG.info("node {} left the cluster: freeing its bot names", node);
+    registry.reconcile(Set.of(node))
+      .onFailure(t -> LOG.warn("could not free the bot names of departed node {}: {}", node, t.getMessage()));
+  }
+
+  private Future<Void> bind(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, Replies.handle(handler));
+    return consumer.completion();
+  }
+
+  private Future<JsonObject> register(JsonObject body) {
+    return registry.register(BotNames.require(body), owner(body, "owner")).map(ClaimResult::toJson);
+  }
+
+  private Future<JsonObject> takeover(JsonObject body) {
+    return registry.takeover(BotNames.require(body), owner(body, "owner"), owner(body, "previous")).map(ClaimResult::toJson);
+  }
+
+  private Future<JsonObject> unregister(JsonObject body) {
+    return registry.unregister(BotNames.require(body), owner(body, "owner"))
+      .map(removed -> new JsonObject().put("removed", removed));
+  }
+
+  private Future<JsonObject> lookup(JsonObject body) {
+    String name = Replies.requireString(body, "name");
+    return registry.lookup(name).map(owner -> new JsonObject().put("name", name).put("owner", owner.toJson()));
+  }
+
+  private Future<JsonObject> search(JsonObject body) {
+    Object prefix = body.getValue("prefix", "");
+    if (!(prefix instanceof String p)) {
+      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "'prefix' must be a string").exception();
+    }
+    return Future.succeededFuture(new JsonObject().put("names", new JsonArray(registry.search(p))));
+  }
+
+  private static BotOwner owner(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (!(value instanceof JsonObject json)) {
+      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "missing object field '" + field + "'").exception();
+    }
+    return BotOwner.fromJson(json);
   }
 }

@@ -8,18 +8,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Re-reads the settings on SIGHUP and when the settings file changes (its modification time and size are
- * polled every two seconds, without blocking the event loop). A file that no longer parses is reported and the
- * running settings stay. Keys that only take effect at start are reported as such.
+ * Re-reads the settings on SIGHUP and when the settings file's content changes (read every two seconds, without
+ * blocking the event loop). Comparing content rather than modification time also catches Kubernetes' ConfigMap
+ * update, where kubelet swaps a {@code ..data} symlink to a new directory and the file keeps its name. A file that
+ * no longer parses is reported and the running settings stay. Keys that only take effect at start are reported
+ * as such.
  */
 public final class ConfigReloader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
   /** Settings read only at start: a change is logged as needing a restart. */
-  static final List<String> RESTART_ONLY = List.of("cluster.", "database.", "node.", "wnet.host", "wnet.port", "wnet.path",
+  static final List<String> RESTART_ONLY = List.of("admin.", "cluster.", "database.", "node.", "wnet.host", "wnet.port", "wnet.path",
     "tchatator.host", "tchatator.port", "tchatator.backlog");
 
   private final Vertx vertx;
@@ -46,10 +51,19 @@ public final class ConfigReloader {
     }
   }
 
+  /** A digest of the file's content, following symlinks; "missing" while it cannot be read. */
   private Future<String> stamp() {
-    return vertx.fileSystem().props(file.toString())
-      .map(p -> p.lastModifiedTime() + ":" + p.size())
+    return vertx.fileSystem().readFile(file.toString())
+      .map(content -> HexFormat.of().formatHex(sha256(content.getBytes())))
       .otherwise("missing");
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /** Reads the settings again and installs them; returns whether they were valid. */

@@ -63,13 +63,18 @@ final class ServeCommand implements Callable<Integer> {
     List<ServiceCatalog> chosen = ServiceCatalog.parse(services);
     ChatrelayConfig cfg = settings.load();
 
+    // SIGTERM (Kubernetes stopping the pod) and SIGINT run this hook; the JVM exits when it returns.
     // Registered before starting, so a SIGTERM during start-up also stops what has started.
     java.util.concurrent.CompletableFuture<ChatrelayServer> started = new java.util.concurrent.CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down");
+      ChatrelayServer running = started.getNow(null);
+      long timeoutSeconds = (running == null ? cfg : running.config().get()).getLong("shutdown.timeout-seconds");
+      LOG.info("shutting down (at most {} s)", timeoutSeconds);
       try {
-        ChatrelayServer running = started.getNow(null);
-        if (running != null) running.stop().toCompletionStage().toCompletableFuture().get(25, TimeUnit.SECONDS);
+        // stop() bounds itself; the margin covers a Vert.x that no longer runs its timers.
+        if (running != null) {
+          running.stop().toCompletionStage().toCompletableFuture().get(timeoutSeconds + 2, TimeUnit.SECONDS);
+        }
         LOG.info("stopped");
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", e.toString());

@@ -20,7 +20,7 @@ import java.util.function.Function;
  * The four services by the names {@code --services} takes, in start order: the store and the registry before
  * the edges, so an edge never accepts a peer before the services it calls can answer.
  */
-public enum ServiceCatalog {
+public enum ServiceCatalog implements ServiceFactory {
   MESSAGE_STORE("message-store", MessageStoreVerticle::new),
   BOT_REGISTRY("bot-registry", BotRegistryVerticle::new),
   WS_EDGE("ws-edge", WsEdgeVerticle::new),
@@ -34,10 +34,12 @@ public enum ServiceCatalog {
     this.factory = factory;
   }
 
+  @Override
   public String serviceName() {
     return serviceName;
   }
 
+  @Override
   public VerticleBase create(ServiceContext ctx) {
     return factory.apply(ctx);
   }

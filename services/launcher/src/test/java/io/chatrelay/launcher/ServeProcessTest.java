@@ -21,7 +21,8 @@ class ServeProcessTest {
     Files.writeString(settings, "wnet:\n  port: " + TestPorts.free() + "\ntchatator:\n  port: " + TestPorts.free()
       + "\n  max-messages-per-minute: 12\n");
     try (ChatrelayProcess p = ChatrelayProcess.start("serve", dir, Map.of("CHATRELAY_WNET_HOST", "127.0.0.1",
-      "CHATRELAY_TCHATATOR_HOST", "127.0.0.1"), List.of("serve", "--config", settings.toString()))) {
+      "CHATRELAY_TCHATATOR_HOST", "127.0.0.1", "CHATRELAY_ADMIN_HOST", "127.0.0.1",
+      "CHATRELAY_ADMIN_PORT", String.valueOf(TestPorts.free())), List.of("serve", "--config", settings.toString()))) {
       p.awaitLine("chatrelay serving message-store,bot-registry,ws-edge,tcp-edge", Duration.ofSeconds(60));
       assertThat(dir.resolve("data/chatrelay.mv.db")).exists();
 
@@ -32,6 +33,10 @@ class ServeProcessTest {
       // a broken file is reported and the running settings stay
       Files.writeString(settings, "wnet:\n  prot: 1\n");
       p.awaitLine(l -> l.contains("settings not reloaded") && l.contains("unknown setting wnet.prot"), Duration.ofSeconds(20));
+
+      // SIGHUP asks for a reload at once
+      new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+      p.awaitLine("SIGHUP: reloading settings", Duration.ofSeconds(20));
 
       p.terminate();
       int code = p.awaitExit(Duration.ofSeconds(30));

@@ -3,6 +3,7 @@ package io.chatrelay.store;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.accounts.AccountService;
 import io.chatrelay.store.db.Database;
+import io.chatrelay.store.messages.MessageService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -16,6 +17,9 @@ import java.util.List;
  * and every consumer is registered (cluster-wide when clustered).
  */
 public final class MessageStoreVerticle extends VerticleBase {
+  /** Readiness: the database answers a trivial query. */
+  static final String READINESS_CHECK = "message-store.database";
+
   private final ServiceContext ctx;
   private Database db;
 
@@ -29,12 +33,15 @@ public final class MessageStoreVerticle extends VerticleBase {
       db = opened;
       List<MessageConsumer<?>> consumers = new ArrayList<>();
       consumers.addAll(new AccountService(db, ctx).register(vertx.eventBus()));
+      consumers.addAll(new MessageService(db, ctx).register(vertx.eventBus()));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
-    });
+    }).onSuccess(v -> ctx.readiness().register(READINESS_CHECK,
+      () -> db.pool().query("SELECT 1").execute().<Void>mapEmpty()));
   }
 
   @Override
   public Future<?> stop() {
+    ctx.readiness().unregister(READINESS_CHECK);
     return db == null ? Future.succeededFuture() : db.close();
   }
 }

@@ -46,6 +46,8 @@ public final class Addresses {
   public static String wnetNode(String nodeId) {
     return WNET_NODE_PREFIX + nodeId;
   }
+  /** Prefix of each in-cluster bot's own delivery address ({@code io.chatrelay.shared.wnet.BusBot}): {@code chatrelay.wnet.bot.<uuid>}. */
+  public static final String WNET_BOT_PREFIX = "chatrelay.wnet.bot.";
 
   // ---- messages (message-store, Tchatator) ----
   public static final String MESSAGES_SEND = "chatrelay.messages.send";

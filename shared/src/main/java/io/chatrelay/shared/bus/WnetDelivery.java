@@ -61,7 +61,8 @@ public sealed interface WnetDelivery {
     return new JsonObject().put("kind", kind).put("to", to);
   }
 
-  static WnetDelivery fromJson(JsonObject j) {
+  /** Parses a delivery body; a 400 {@code bad-request} failure for an unknown kind or a missing {@code to}. */
+  public static WnetDelivery fromJson(JsonObject j) {
     String kind = Replies.requireString(j, "kind");
     String to = Replies.requireString(j, "to");
     return switch (kind) {

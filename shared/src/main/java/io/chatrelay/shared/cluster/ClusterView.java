@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * What a service needs to know about the other processes: this node's id, which nodes are alive, and when one
- * leaves. Node ids are the Vert.x cluster manager's node ids (Hazelcast member UUIDs when clustered).
+ * leaves. Node ids are the Vert.x cluster manager's node ids (with Hazelcast: a random id per node, not the member UUID).
  */
 public interface ClusterView {
   /** This process's node id. */

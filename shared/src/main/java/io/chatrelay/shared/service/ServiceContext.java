@@ -2,6 +2,9 @@ package io.chatrelay.shared.service;
 
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.config.LiveConfig;
+import io.chatrelay.shared.ops.ChatrelayMeters;
+import io.chatrelay.shared.ops.NodeOps;
+import io.chatrelay.shared.ops.Readiness;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
@@ -11,4 +14,13 @@ import java.time.Clock;
  * controllable clock, a test configuration or a cluster of their own.
  */
 public record ServiceContext(Vertx vertx, LiveConfig config, ClusterView cluster, Clock clock) {
+  /** This process's readiness conditions: register what the service needs before it may take traffic. */
+  public Readiness readiness() {
+    return NodeOps.of(vertx).readiness();
+  }
+
+  /** This process's application meters (served at the admin server's /metrics). */
+  public ChatrelayMeters meters() {
+    return NodeOps.of(vertx).meters();
+  }
 }

@@ -74,7 +74,8 @@ public final class Database {
         String url = "jdbc:h2:" + target + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
         JdbcConnectionPool ds = JdbcConnectionPool.create(url, "sa", "");
         ds.setMaxConnections(poolOptions.getMaxSize());
-        return new Database(JDBCPool.pool(vertx, ds, poolOptions), SqlDialect.H2, "embedded H2 " + target, ds::dispose);
+        return new Database(JDBCPool.pool(vertx, AutoCommitRestoring.wrap(ds), poolOptions), SqlDialect.H2,
+          "embedded H2 " + target, ds::dispose);
       }
       case "postgres": {
         String schema = cfg.getString("database.postgres.schema");

@@ -30,7 +30,8 @@ public final class Migrations {
 
   /** Every migration, in order. */
   static final List<String> ALL = List.of(
-    "V1__accounts.sql");
+    "V1__accounts.sql",
+    "V2__messages.sql");
 
   private Migrations() {
   }

@@ -1,0 +1,158 @@
+package io.chatrelay.registry;
+
+import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BotOwner;
+import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.cluster.ClusterView;
+import io.chatrelay.shared.wnet.BotEvent;
+import io.chatrelay.shared.wnet.ClaimResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one registry instance does, on its event loop. Several instances (one per node) share one
+ * {@link NameTable} and need no leader: every decision is a conditional write on the table, which exactly one
+ * racer wins, and only the winner publishes the {@link BotEvent}.
+ */
+final class BotRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(BotRegistry.class);
+
+  private final Vertx vertx;
+  private final NameTable table;
+  private final ClusterView cluster;
+  private final LivenessProbe probe;
+  private final NameIndex index = new NameIndex();
+  /** Reconciliations run one after the other (each rebuilds the index). */
+  private Future<Void> reconciling = Future.succeededFuture();
+
+  BotRegistry(Vertx vertx, NameTable table, ClusterView cluster, LivenessProbe probe) {
+    this.vertx = vertx;
+    this.table = table;
+    this.cluster = cluster;
+    this.probe = probe;
+  }
+
+  /** One cluster write: {@code putIfAbsent}. Registering a name one already holds is a success. */
+  Future<ClaimResult> register(String name, BotOwner owner) {
+    return table.putIfAbsent(name, owner).map(holder -> {
+      if (holder == null) {
+        LOG.debug("bot {} registered by {} at {}", name, owner.account(), owner.address());
+        publish(BotEvent.online(name, owner));
+        return ClaimResult.added();
+      }
+      return holder.equals(owner) ? ClaimResult.added() : ClaimResult.occupied(holder);
+    });
+  }
+
+  /** Gives {@code name} to {@code owner} if its holder {@code previous} is dead (see {@link LivenessProbe}). */
+  Future<ClaimResult> takeover(String name, BotOwner owner, BotOwner previous) {
+    return table.get(name).compose(holder -> {
+      if (holder == null) return register(name, owner);
+      if (holder.equals(owner)) return Future.succeededFuture(ClaimResult.added());
+      if (!holder.equals(previous)) return Future.succeededFuture(ClaimResult.occupied(holder));
+      return probe.isDead(name, previous).compose(dead -> dead
+        ? swap(name, previous, owner)
+        : Future.succeededFuture(ClaimResult.alive()));
+    });
+  }
+
+  /** Frees the name if {@code owner} still holds it. */
+  Future<Boolean> unregister(String name, BotOwner owner) {
+    return table.remove(name, owner).onSuccess(removed -> {
+      if (removed) {
+        LOG.debug("bot {} unregistered by {}", name, owner.address());
+        publish(BotEvent.offline(name, owner));
+      }
+    });
+  }
+
+  /** The holder of {@code name}; fails 404 {@code unknown-bot}. */
+  Future<BotOwner> lookup(String name) {
+    if (!BotNames.isValid(name)) return Future.failedFuture(unknownBot("no bot has that name"));
+    return table.get(name).compose(holder -> holder != null
+      ? Future.succeededFuture(holder)
+      : Future.failedFuture(unknownBot("no bot named " + name + " is registered")));
+  }
+
+  /** Registered names starting with {@code prefix}, sorted; a local read. */
+  List<String> search(String prefix) {
+    return index.startingWith(prefix);
+  }
+
+  /** A change of the table, in order for its name. */
+  /** Names in this instance's search copy (the {@code chatrelay_bot_names} gauge). */
+  int nameCount() {
+    return index.size();
+  }
+
+  void onChange(NameTable.NameChange change) {
+    index.apply(change);
+  }
+
+  /**
+   * Rebuilds the index from the table and frees the names held on nodes that are not members any more
+   * ({@code departed} are counted out even if the membership view still lists them). Runs at start and when a
+   * member leaves: Hazelcast keeps a dead member's entries, and changes in flight on it may never be reported.
+   */
+  Future<Void> reconcile(Set<String> departed) {
+    reconciling = reconciling.transform(previous -> rebuildAndSweep(departed));
+    return reconciling;
+  }
+
+  private Future<Void> rebuildAndSweep(Set<String> departed) {
+    index.beginRebuild();
+    return table.snapshot()
+      .onFailure(t -> index.abandonRebuild())
+      .compose(entries -> {
+        index.completeRebuild(entries.keySet());
+        Set<String> members = cluster.members();
+        List<Future<Boolean>> removals = new ArrayList<>();
+        for (Map.Entry<String, BotOwner> e : entries.entrySet()) {
+          String node = e.getValue().node();
+          if (members.contains(node) && !departed.contains(node)) continue;
+          String name = e.getKey();
+          removals.add(unregister(name, e.getValue()).otherwise(t -> {
+            LOG.warn("bot {}: could not free it from departed node {}: {}", name, node, t.getMessage());
+            return false;
+          }));
+        }
+        return Future.all(removals).map(all -> {
+          long freed = removals.stream().filter(Future::result).count();
+          if (!removals.isEmpty()) {
+            LOG.info("freed {} bot name(s) held on departed nodes ({} found; others were freed by another registry)",
+              freed, removals.size());
+          }
+          LOG.debug("name index rebuilt: {} names", index.size());
+          return null;
+        });
+      });
+  }
+
+  private Future<ClaimResult> swap(String name, BotOwner previous, BotOwner owner) {
+    return table.replace(name, previous, owner).compose(replaced -> {
+      if (!replaced) {
+        // The holder changed while we probed: free now (putIfAbsent), or another newcomer won (occupied).
+        return register(name, owner);
+      }
+      LOG.info("bot {} taken over from {} by {} at {}", name, previous.conn(), owner.account(), owner.address());
+      publish(BotEvent.offline(name, previous));
+      publish(BotEvent.online(name, owner));
+      return Future.succeededFuture(ClaimResult.added());
+    });
+  }
+
+  private void publish(BotEvent event) {
+    vertx.eventBus().publish(Addresses.WNET_BOT_EVENTS, event.toJson());
+  }
+
+  private static BusFailure.BusFailureException unknownBot(String text) {
+    return BusFailure.of(BusFailure.NOT_FOUND, "unknown-bot", text).exception();
+  }
+}

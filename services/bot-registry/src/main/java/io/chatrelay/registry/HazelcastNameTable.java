@@ -1,0 +1,112 @@
+package io.chatrelay.registry;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryMergedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import io.chatrelay.shared.bus.BotOwner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The cluster-wide name table: a Hazelcast {@link IMap} of name -> {@link BotOwner#encode()}. Conditional writes
+ * ({@code putIfAbsent}, {@code remove(k, v)}, {@code replace(k, old, new)}) are single partition operations, so
+ * exactly one of several racing writers wins. Hazelcast offers them only as blocking calls: they run on worker
+ * threads, unordered (Vert.x's {@code AsyncMap.replaceIfPresent} would do the same but throws on Hazelcast).
+ */
+final class HazelcastNameTable implements NameTable {
+  static final String MAP_NAME = "chatrelay.wnet.bots";
+
+  private final Vertx vertx;
+  private final IMap<String, String> map;
+
+  HazelcastNameTable(Vertx vertx, HazelcastInstance hazelcast) {
+    this.vertx = vertx;
+    this.map = hazelcast.getMap(MAP_NAME);
+  }
+
+  @Override
+  public Future<BotOwner> putIfAbsent(String name, BotOwner owner) {
+    String encoded = owner.encode();
+    return vertx.executeBlocking(() -> map.putIfAbsent(name, encoded), false).map(HazelcastNameTable::decode);
+  }
+
+  @Override
+  public Future<BotOwner> get(String name) {
+    return Future.fromCompletionStage(map.getAsync(name), vertx.getOrCreateContext()).map(HazelcastNameTable::decode);
+  }
+
+  @Override
+  public Future<Boolean> remove(String name, BotOwner owner) {
+    String encoded = owner.encode();
+    return vertx.executeBlocking(() -> map.remove(name, encoded), false);
+  }
+
+  @Override
+  public Future<Boolean> replace(String name, BotOwner expected, BotOwner owner) {
+    String old = expected.encode();
+    String encoded = owner.encode();
+    return vertx.executeBlocking(() -> map.replace(name, old, encoded), false);
+  }
+
+  @Override
+  public Future<Map<String, BotOwner>> snapshot() {
+    return vertx.executeBlocking(() -> {
+      Map<String, BotOwner> out = new HashMap<>();
+      for (Map.Entry<String, String> e : map.entrySet()) out.put(e.getKey(), BotOwner.decode(e.getValue()));
+      return out;
+    }, false);
+  }
+
+  @Override
+  public Future<Subscription> watch(Consumer<NameChange> listener) {
+    return vertx.executeBlocking(() -> map.addEntryListener(new Forwarder(listener), false), false)
+      .map(id -> () -> vertx.executeBlocking(() -> map.removeEntryListener(id), false).mapEmpty());
+  }
+
+  private static BotOwner decode(String encoded) {
+    return encoded == null ? null : BotOwner.decode(encoded);
+  }
+
+  /**
+   * Hazelcast delivers the events of one partition (so of one name) in order, on one of its event threads.
+   * Values are not needed: the index keeps names only.
+   */
+  private record Forwarder(Consumer<NameChange> listener) implements EntryAddedListener<String, String>,
+    EntryRemovedListener<String, String>, EntryEvictedListener<String, String>, EntryExpiredListener<String, String>,
+    EntryMergedListener<String, String> {
+
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      listener.accept(new NameChange(event.getKey(), true));
+    }
+
+    @Override
+    public void entryMerged(EntryEvent<String, String> event) {
+      listener.accept(new NameChange(event.getKey(), true));
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      listener.accept(new NameChange(event.getKey(), false));
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, String> event) {
+      listener.accept(new NameChange(event.getKey(), false));
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, String> event) {
+      listener.accept(new NameChange(event.getKey(), false));
+    }
+  }
+}

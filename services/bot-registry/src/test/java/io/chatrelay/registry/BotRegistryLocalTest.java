@@ -1,0 +1,380 @@
+package io.chatrelay.registry;
+
+import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BotOwner;
+import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.cluster.LocalClusterView;
+import io.chatrelay.shared.config.LiveConfig;
+import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.shared.testing.TestConfigs;
+import io.chatrelay.shared.wnet.BotEvent;
+import io.chatrelay.shared.wnet.BotRegistryClient;
+import io.chatrelay.shared.wnet.ClaimResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.chatrelay.registry.EndpointPeer.Answer.ALIVE;
+import static io.chatrelay.registry.EndpointPeer.Answer.NOT_ALIVE;
+import static io.chatrelay.registry.EndpointPeer.Answer.SILENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The registry in a single (non-clustered) process: local name table, endpoints on the local event bus. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+class BotRegistryLocalTest {
+  private static final long WINDOW_MS = 300;
+
+  private LiveConfig config;
+  private LocalClusterView cluster;
+  private BotRegistryClient registry;
+  private BotEventLog events;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext test) {
+    config = new LiveConfig(TestConfigs.local().with("wnet.takeover-window-ms", WINDOW_MS));
+    cluster = new LocalClusterView();
+    registry = new BotRegistryClient(vertx);
+    BotEventLog.listen(vertx)
+      .compose(log -> {
+        events = log;
+        return vertx.deployVerticle(new BotRegistryVerticle(new ServiceContext(vertx, config, cluster, Clock.systemUTC())));
+      })
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aFreeNameIsAddedAndThenOccupied(Vertx vertx, VertxTestContext test) {
+    BotOwner first = owner("first");
+    BotOwner second = owner("second");
+    registry.register("Weather", first)
+      .compose(added -> registry.register("Weather", second).map(occupied -> List.of(added, occupied)))
+      .compose(results -> registry.lookup("Weather").map(holder -> {
+        test.verify(() -> {
+          assertThat(results.get(0)).isEqualTo(ClaimResult.added());
+          assertThat(results.get(1)).isEqualTo(ClaimResult.occupied(first));
+          assertThat(holder).isEqualTo(first);
+        });
+        return holder;
+      }))
+      .compose(holder -> events.await(BotEvent.Kind.ONLINE, "Weather"))
+      .onComplete(test.succeeding(online -> test.verify(() -> {
+        assertThat(online).isEqualTo(BotEvent.online("Weather", first));
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void registeringANameOneHoldsAgainIsAddedWithoutAnotherEvent(VertxTestContext test) {
+    BotOwner owner = owner("idem");
+    registry.register("Idem", owner)
+      .compose(r -> registry.register("Idem", owner))
+      .compose(again -> registry.unregister("Idem", owner).map(again))
+      .compose(again -> events.await(BotEvent.Kind.OFFLINE, "Idem").map(again))
+      .onComplete(test.succeeding(again -> test.verify(() -> {
+        assertThat(again).isEqualTo(ClaimResult.added());
+        // One publisher: its events arrive in order, so the offline comes after any duplicate online.
+        assertThat(events.of("Idem")).containsExactly(BotEvent.online("Idem", owner), BotEvent.offline("Idem", owner));
+        test.completeNow();
+      })));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a", "Z", "abcdefghijklmnopqr", "MixedCase"})
+  void validNamesAreAccepted(String name, VertxTestContext test) {
+    registry.register(name, owner("valid")).onComplete(test.succeeding(r -> test.verify(() -> {
+      assertThat(r).isEqualTo(ClaimResult.added());
+      test.completeNow();
+    })));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "abcdefghijklmnopqrs", "bot1", "two words", "a@b", "snake_case", "Ünïcode", "tab\t"})
+  void invalidNamesAreRefusedWithBadName(String name, VertxTestContext test) {
+    registry.register(name, owner("invalid")).onComplete(test.failing(t -> test.verify(() -> {
+      BusFailure failure = BusFailure.from(t);
+      assertThat(failure.code()).isEqualTo(400);
+      assertThat(failure.reason()).isEqualTo("bad-name");
+      assertThat(failure.text()).isEqualTo("a bot name is 1 to 18 letters a-z or A-Z");
+      test.completeNow();
+    })));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    Addresses.WNET_REGISTER + "|{\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-name",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\"}|bad-request",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":\"text\"}|bad-request",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"node\":\"n\"}}|bad-request",
+    Addresses.WNET_TAKEOVER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-request",
+    Addresses.WNET_UNREGISTER + "|{\"name\":7,\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-name",
+    Addresses.WNET_LOOKUP + "|{}|bad-request",
+    Addresses.WNET_SEARCH + "|{\"prefix\":3}|bad-request"})
+  void malformedRequestsAreRefusedWith400(String row, Vertx vertx, VertxTestContext test) {
+    String[] cells = row.split("\\|");
+    vertx.eventBus().request(cells[0], new JsonObject(cells[1])).onComplete(test.failing(t -> test.verify(() -> {
+      BusFailure failure = BusFailure.from(t);
+      assertThat(failure.code()).isEqualTo(400);
+      assertThat(failure.reason()).isEqualTo(cells[2]);
+      test.completeNow();
+    })));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Nobody", "not valid!", "abcdefghijklmnopqrstuvwxyz"})
+  void lookupOfAnUnknownOrInvalidNameFails404(String name, VertxTestContext test) {
+    registry.lookup(name).onComplete(test.failing(t -> test.verify(() -> {
+      BusFailure failure = BusFailure.from(t);
+      assertThat(failure.code()).isEqualTo(404);
+      assertThat(failure.reason()).isEqualTo("unknown-bot");
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void aHolderThatAnswersAliveWithinTheWindowKeepsTheName(Vertx vertx, VertxTestContext test) {
+    BotOwner newcomer = owner("newcomer");
+    EndpointPeer.start(vertx, "test.endpoint." + UUID.randomUUID(), ALIVE, WINDOW_MS / 3)
+      .compose(peer -> {
+        BotOwner holder = peer.owner(cluster.nodeId());
+        return registry.register("Keeper", holder)
+          .compose(r -> registry.takeover("Keeper", newcomer, holder))
+          .compose(result -> registry.lookup("Keeper").map(now -> {
+            test.verify(() -> {
+              assertThat(result).isEqualTo(ClaimResult.alive());
+              assertThat(now).isEqualTo(holder);
+              assertThat(peer.questions()).containsExactly(new JsonObject()
+                .put("kind", "isalive").put("to", holder.conn()).put("bot", "Keeper").put("windowMs", WINDOW_MS));
+            });
+            return now;
+          }));
+      })
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aHolderThatAnswersNotAliveLosesTheNameAtOnce(Vertx vertx, VertxTestContext test) {
+    BotOwner newcomer = owner("newcomer");
+    EndpointPeer.start(vertx, NOT_ALIVE)
+      .compose(peer -> {
+        BotOwner holder = peer.owner(cluster.nodeId());
+        return registry.register("Closed", holder)
+          .compose(r -> registry.takeover("Closed", newcomer, holder))
+          .compose(result -> registry.lookup("Closed").map(now -> {
+            test.verify(() -> {
+              assertThat(result).isEqualTo(ClaimResult.added());
+              assertThat(now).isEqualTo(newcomer);
+              assertThat(peer.questions()).hasSize(1);
+            });
+            return holder;
+          }));
+      })
+      .compose(holder -> events.await(BotEvent.Kind.ONLINE, "Closed").map(holder))
+      .compose(holder -> Polling.until(vertx, () -> Future.succeededFuture(events.of("Closed")), l -> l.size() == 3, 2000)
+        .map(list -> {
+          test.verify(() -> assertThat(list).containsExactly(BotEvent.online("Closed", holder),
+            BotEvent.offline("Closed", holder), BotEvent.online("Closed", newcomer)));
+          return list;
+        }))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aHolderWithoutEndpointIsDeadWithoutWaitingForTheWindow(VertxTestContext test) {
+    config.update(config.get().with("wnet.takeover-window-ms", 10_000));
+    BotOwner holder = new BotOwner("test.endpoint.gone", "conn", cluster.nodeId(), "tester");
+    BotOwner newcomer = owner("newcomer");
+    long started = System.nanoTime();
+    registry.register("Gone", holder)
+      .compose(r -> registry.takeover("Gone", newcomer, holder))
+      .onComplete(test.succeeding(result -> test.verify(() -> {
+        assertThat(result).isEqualTo(ClaimResult.added());
+        // NO_HANDLERS is final at once: the 10 s window was not waited for.
+        assertThat(elapsedMs(started)).isLessThan(5_000);
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void aHolderThatNeverAnswersLosesTheNameWhenTheWindowPasses(Vertx vertx, VertxTestContext test) {
+    BotOwner newcomer = owner("newcomer");
+    EndpointPeer.start(vertx, SILENT)
+      .compose(peer -> {
+        BotOwner holder = peer.owner(cluster.nodeId());
+        long started = System.nanoTime();
+        return registry.register("Silent", holder)
+          .compose(r -> registry.takeover("Silent", newcomer, holder))
+          .map(result -> {
+            test.verify(() -> {
+              assertThat(result).isEqualTo(ClaimResult.added());
+              assertThat(elapsedMs(started)).isGreaterThanOrEqualTo(WINDOW_MS);
+              assertThat(peer.questions()).hasSize(1);
+            });
+            return result;
+          });
+      })
+      .compose(r -> registry.lookup("Silent"))
+      .onComplete(test.succeeding(now -> test.verify(() -> {
+        assertThat(now).isEqualTo(newcomer);
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void aHolderOnANodeThatLeftIsDeadWithoutAQuestion(Vertx vertx, VertxTestContext test) {
+    BotOwner newcomer = owner("newcomer");
+    EndpointPeer.start(vertx, ALIVE)
+      .compose(peer -> {
+        BotOwner holder = peer.owner("node-that-left");
+        return registry.register("Orphan", holder)
+          .compose(r -> registry.takeover("Orphan", newcomer, holder))
+          .map(result -> {
+            test.verify(() -> {
+              assertThat(result).isEqualTo(ClaimResult.added());
+              assertThat(peer.questions()).isEmpty();
+            });
+            return result;
+          });
+      })
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void takeoverOfANameHeldBySomeoneElseIsOccupiedWithoutAQuestion(Vertx vertx, VertxTestContext test) {
+    BotOwner newcomer = owner("newcomer");
+    EndpointPeer.start(vertx, NOT_ALIVE)
+      .compose(peer -> {
+        BotOwner holder = peer.owner(cluster.nodeId());
+        BotOwner stalePrevious = peer.owner(cluster.nodeId());
+        return registry.register("Moved", holder)
+          .compose(r -> registry.takeover("Moved", newcomer, stalePrevious))
+          .map(result -> {
+            test.verify(() -> {
+              assertThat(result).isEqualTo(ClaimResult.occupied(holder));
+              assertThat(peer.questions()).isEmpty();
+            });
+            return result;
+          });
+      })
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void takeoverOfAFreeNameAddsIt(VertxTestContext test) {
+    BotOwner newcomer = owner("newcomer");
+    registry.takeover("Freed", newcomer, owner("previous"))
+      .compose(result -> registry.lookup("Freed").map(now -> List.of(result, now)))
+      .onComplete(test.succeeding(results -> test.verify(() -> {
+        assertThat(results).containsExactly(ClaimResult.added(), newcomer);
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void racingNewcomersShareOneQuestionAndExactlyOneWins(Vertx vertx, VertxTestContext test) {
+    List<BotOwner> newcomers = List.of(owner("a"), owner("b"), owner("c"), owner("d"));
+    EndpointPeer.start(vertx, SILENT)
+      .compose(peer -> {
+        BotOwner holder = peer.owner(cluster.nodeId());
+        return registry.register("Contested", holder).compose(r -> {
+          List<Future<ClaimResult>> racing = new ArrayList<>();
+          newcomers.forEach(n -> racing.add(registry.takeover("Contested", n, holder)));
+          return Future.all(racing).map(all -> racing.stream().map(Future::result).toList());
+        }).compose(results -> registry.lookup("Contested").map(winner -> {
+          test.verify(() -> {
+            assertThat(newcomers).contains(winner);
+            assertThat(results).containsOnlyOnce(ClaimResult.added());
+            assertThat(results).filteredOn(r -> r.outcome() == ClaimResult.Outcome.OCCUPIED)
+              .hasSize(newcomers.size() - 1)
+              .allSatisfy(r -> assertThat(r.holder()).isEqualTo(winner));
+            assertThat(peer.questions()).hasSize(1);
+          });
+          return winner;
+        }));
+      })
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void unregisterRemovesOnlyTheHoldersName(VertxTestContext test) {
+    BotOwner holder = owner("holder");
+    registry.register("Leaving", holder)
+      .compose(r -> registry.unregister("Leaving", owner("impostor")))
+      .compose(byImpostor -> registry.lookup("Leaving").map(stillHeld -> {
+        test.verify(() -> {
+          assertThat(byImpostor).isFalse();
+          assertThat(stillHeld).isEqualTo(holder);
+        });
+        return stillHeld;
+      }))
+      .compose(h -> registry.unregister("Leaving", holder))
+      .compose(byHolder -> events.await(BotEvent.Kind.OFFLINE, "Leaving").map(offline -> {
+        test.verify(() -> {
+          assertThat(byHolder).isTrue();
+          assertThat(offline).isEqualTo(BotEvent.offline("Leaving", holder));
+        });
+        return offline;
+      }))
+      .compose(offline -> registry.unregister("Leaving", holder))
+      .compose(again -> registry.lookup("Leaving").map(again))
+      .onComplete(test.failing(t -> test.verify(() -> {
+        assertThat(BusFailure.from(t).reason()).isEqualTo("unknown-bot");
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void searchListsNamesStartingWithThePrefixSorted(VertxTestContext test) {
+    List<String> names = List.of("beta", "alpha", "Alpine", "alps", "Al", "al", "zed");
+    List<Future<ClaimResult>> registrations = new ArrayList<>();
+    names.forEach(n -> registrations.add(registry.register(n, owner(n))));
+    Future.all(registrations)
+      .compose(all -> registry.unregister("zed", new BotOwner("x", "y", "z", null)))
+      .compose(notRemoved -> Future.all(List.of(registry.search(""), registry.search("al"), registry.search("Al"),
+        registry.search("alp"), registry.search("q"), registry.search("alphabetically"))))
+      .onComplete(test.succeeding(all -> test.verify(() -> {
+        assertThat(all.<List<String>>resultAt(0)).containsExactly("Al", "Alpine", "al", "alpha", "alps", "beta", "zed");
+        assertThat(all.<List<String>>resultAt(1)).containsExactly("al", "alpha", "alps");
+        assertThat(all.<List<String>>resultAt(2)).containsExactly("Al", "Alpine");
+        assertThat(all.<List<String>>resultAt(3)).containsExactly("alpha", "alps");
+        assertThat(all.<List<String>>resultAt(4)).isEmpty();
+        assertThat(all.<List<String>>resultAt(5)).isEmpty();
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void searchForgetsUnregisteredNames(VertxTestContext test) {
+    BotOwner one = owner("one");
+    registry.register("Ephemeral", one)
+      .compose(r -> registry.register("Enduring", owner("two")))
+      .compose(r -> registry.unregister("Ephemeral", one))
+      .compose(removed -> registry.search("E"))
+      .onComplete(test.succeeding(found -> test.verify(() -> {
+        assertThat(found).containsExactly("Enduring");
+        test.completeNow();
+      })));
+  }
+
+  private static long elapsedMs(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  private static BotOwner owner(String conn) {
+    return new BotOwner("test.nowhere." + conn, conn + "-" + UUID.randomUUID(), "node", "tester");
+  }
+}

@@ -1,0 +1,69 @@
+package io.chatrelay.registry;
+
+import io.chatrelay.shared.bus.BotOwner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real event-bus endpoint standing where a WS edge node (or any bot endpoint) would: it holds bot connections
+ * and answers the registry's {@code isalive} questions the way it is told to.
+ */
+final class EndpointPeer {
+  enum Answer {
+    /** {@code {alive:true}} after {@code delayMs}: the bot answered within the window. */
+    ALIVE,
+    /** {@code {alive:false}} at once: the connection is already closed. */
+    NOT_ALIVE,
+    /** Never answers. */
+    SILENT
+  }
+
+  private final String address;
+  private final Answer answer;
+  private final long delayMs;
+  private final List<JsonObject> questions = new CopyOnWriteArrayList<>();
+
+  private EndpointPeer(String address, Answer answer, long delayMs) {
+    this.address = address;
+    this.answer = answer;
+    this.delayMs = delayMs;
+  }
+
+  static Future<EndpointPeer> start(Vertx vertx, String address, Answer answer, long delayMs) {
+    EndpointPeer peer = new EndpointPeer(address, answer, delayMs);
+    return vertx.eventBus().<JsonObject>consumer(address, msg -> peer.answer(vertx, msg)).completion().map(peer);
+  }
+
+  static Future<EndpointPeer> start(Vertx vertx, Answer answer) {
+    return start(vertx, "test.endpoint." + UUID.randomUUID(), answer, 0);
+  }
+
+  /** A bot connection held here, on node {@code node}. */
+  BotOwner owner(String node) {
+    return new BotOwner(address, UUID.randomUUID().toString(), node, "tester");
+  }
+
+  String address() {
+    return address;
+  }
+
+  /** The isalive questions received so far. */
+  List<JsonObject> questions() {
+    return List.copyOf(questions);
+  }
+
+  private void answer(Vertx vertx, Message<JsonObject> msg) {
+    questions.add(msg.body());
+    switch (answer) {
+      case ALIVE -> vertx.setTimer(Math.max(1, delayMs), t -> msg.reply(new JsonObject().put("alive", true)));
+      case NOT_ALIVE -> msg.reply(new JsonObject().put("alive", false));
+      case SILENT -> { }
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.chatrelay.store.messages;
+
+import io.chatrelay.shared.bus.AccountInfo;
+import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.MessageDeleted;
+import io.chatrelay.shared.bus.MessagePage;
+import io.chatrelay.shared.bus.MessageReasons;
+import io.chatrelay.shared.bus.MessageRequest;
+import io.chatrelay.shared.bus.MessageView;
+import io.chatrelay.shared.bus.Replies;
+import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.store.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The Tchatator messages on the {@code chatrelay.messages.*} addresses (see {@code docs/parts/event-bus-messages.md}):
+ * send, edit, delete, unread, history, mark-read, and through {@link Moderation} block and ban. Every change is
+ * committed before the reply, then announced on {@code chatrelay.messages.created/updated/deleted}. The actor of
+ * each request is the account the edge authenticated.
+ */
+public final class MessageService {
+  /** Most ids one {@code mark-read} request may carry. */
+  public static final int MAX_MARK_READ_IDS = 1000;
+
+  private final Database db;
+  private final ServiceContext ctx;
+  private final MessageRepository repo;
+  private final RateLimits limits;
+  private final Moderation moderation;
+  private EventBus bus;
+
+  public MessageService(Database db, ServiceContext ctx) {
+    this.db = db;
+    this.ctx = ctx;
+    this.repo = new MessageRepository(db.dialect());
+    this.limits = new RateLimits(repo);
+    this.moderation = new Moderation(db, ctx, repo);
+  }
+
+  /** Registers a consumer per address on {@code bus}, where events are published too. */
+  public List<MessageConsumer<?>> register(EventBus bus) {
+    this.bus = bus;
+    return List.of(
+      consumer(Addresses.MESSAGES_SEND, MessageRequest.Send::fromJson, this::send),
+      consumer(Addresses.MESSAGES_UPDATE, MessageRequest.Update::fromJson, this::update),
+      consumer(Addresses.MESSAGES_DELETE, MessageRequest.Delete::fromJson, this::delete),
+      consumer(Addresses.MESSAGES_UNREAD, MessageRequest.Unread::fromJson, this::unread),
+      consumer(Addresses.MESSAGES_HISTORY, MessageRequest.History::fromJson, this::history),
+      consumer(Addresses.MESSAGES_MARK_READ, MessageRequest.MarkRead::fromJson, this::markRead),
+      consumer(Addresses.MESSAGES_BLOCK, MessageRequest.Block::fromJson, moderation::block),
+      consumer(Addresses.MESSAGES_UNBLOCK, MessageRequest.Unblock::fromJson, moderation::unblock),
+      consumer(Addresses.MESSAGES_BAN, MessageRequest.Ban::fromJson, moderation::ban),
+      consumer(Addresses.MESSAGES_UNBAN, MessageRequest.Unban::fromJson, moderation::unban));
+  }
+
+  /**
+   * A consumer whose handler is timed into {@code chatrelay_db_latency_seconds{operation=<last part of the
+   * address>}} and whose rate-limit refusals are counted into {@code chatrelay_rate_limit_refusals_total}.
+   */
+  private <R> MessageConsumer<JsonObject> consumer(String address, Function<JsonObject, R> parse,
+                                                  Function<R, Future<JsonObject>> handler) {
+    io.micrometer.core.instrument.Timer timer = ctx.meters().dbLatency(address.substring(address.lastIndexOf('.') + 1));
+    return bus.consumer(address, Replies.handle(body -> {
+      long started = System.nanoTime();
+      return handler.apply(parse.apply(body))
+        .onComplete(ar -> timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS))
+        .onFailure(this::countRateLimitRefusal);
+    }));
+  }
+
+  private void countRateLimitRefusal(Throwable t) {
+    io.chatrelay.shared.bus.BusFailure f = io.chatrelay.shared.bus.BusFailure.from(t);
+    if (f.code() == io.chatrelay.shared.bus.BusFailure.RATE_LIMITED) {
+      ctx.meters().rateLimitRefusals(io.chatrelay.shared.ops.ChatrelayMeters.PROTOCOL_TCHATATOR,
+        "max-messages-per-" + f.details().getString("window", "minute")).increment();
+    }
+  }
+
+  Future<JsonObject> send(MessageRequest.Send req) {
+    AccountInfo sender = req.actor();
+    ChatrelayConfig cfg = ctx.config().get();
+    checkContent(req.content(), cfg);
+    boolean admin = MessagePolicy.isAdmin(sender);
+    return db.pool().withTransaction(c -> lockSender(c, sender)
+        .compose(v -> repo.accountRole(c, req.recipientId()))
+        .compose(recipientRole -> {
+          if (recipientRole == null) {
+            throw BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.UNKNOWN_RECIPIENT,
+              "no user with id " + req.recipientId()).exception();
+          }
+          MessagePolicy.checkRecipient(sender, req.recipientId(), recipientRole);
+          long now = ctx.clock().millis();
+          return moderation.checkMaySend(c, sender, req.recipientId(), now)
+            .compose(v -> admin ? Future.<Void>succeededFuture() : limits.check(c, sender.id(), now, cfg))
+            .compose(v -> repo.insertMessage(c, sender.id(), req.recipientId(), req.content(), now))
+            .map(id -> new StoredMessage(id, sender.id(), req.recipientId(), req.content(), now, null, false, false));
+        }))
+      .map(stored -> {
+        long now = ctx.clock().millis();
+        bus.publish(Addresses.MESSAGES_CREATED, stored.viewFor(stored.recipientId(), now).toJson());
+        return messageReply(stored, sender, now);
+      });
+  }
+
+  Future<JsonObject> update(MessageRequest.Update req) {
+    AccountInfo sender = req.actor();
+    checkContent(req.content(), ctx.config().get());
+    return db.pool().withTransaction(c -> ownMessage(c, req.messageId(), sender)
+        .compose(stored -> {
+          long now = ctx.clock().millis();
+          return moderation.checkMaySend(c, sender, stored.recipientId(), now)
+            .compose(v -> repo.updateContent(c, stored.id(), req.content(), now))
+            .map(v -> stored.edited(req.content(), now));
+        }))
+      .map(edited -> {
+        long now = ctx.clock().millis();
+        bus.publish(Addresses.MESSAGES_UPDATED, edited.viewFor(edited.recipientId(), now).toJson());
+        return messageReply(edited, sender, now);
+      });
+  }
+
+  Future<JsonObject> delete(MessageRequest.Delete req) {
+    return db.pool().withTransaction(c -> ownMessage(c, req.messageId(), req.actor())
+        .compose(stored -> repo.markDeleted(c, stored.id())
+          .map(v -> new MessageDeleted(stored.id(), stored.senderId(), stored.recipientId(), ctx.clock().millis()))))
+      .map(deleted -> {
+        bus.publish(Addresses.MESSAGES_DELETED, deleted.toJson());
+        return deleted.toJson();
+      });
+  }
+
+  /**
+   * Delivers every unread message and marks them read in the same statement. The recipient's account row is
+   * locked first, so two deliveries to one user (two sessions, two edges) run one after the other and never
+   * hand out the same message twice. Asking with nothing unread is a plain read (no lock, no commit to wait for).
+   */
+  Future<JsonObject> unread(MessageRequest.Unread req) {
+    long me = req.actor().id();
+    return repo.hasUnread(db.pool(), me)
+      .compose(any -> !any ? Future.succeededFuture(List.<StoredMessage>of())
+        : db.pool().withTransaction(c -> repo.lockAccount(c, me).compose(role -> repo.deliverUnread(c, me))))
+      .map(messages -> {
+        long now = ctx.clock().millis();
+        List<MessageView> views = messages.stream().map(m -> m.viewFor(me, now)).toList();
+        return new MessagePage(views, false).toJson();
+      });
+  }
+
+  Future<JsonObject> history(MessageRequest.History req) {
+    int blockSize = Math.max(1, ctx.config().get().getInt("tchatator.history-block-size"));
+    if (req.limit() != null && req.limit() < 1) throw badRequest("limit must be at least 1");
+    if (req.beforeId() != null && req.beforeId() < 1) throw badRequest("beforeId must be a message id");
+    int count = req.limit() == null ? blockSize : Math.min(req.limit(), blockSize);
+    long before = req.beforeId() == null ? Long.MAX_VALUE : req.beforeId();
+    long me = req.actor().id();
+    // one more than asked: whether it exists says whether an older block exists
+    return repo.history(db.pool(), me, before, count + 1).map(messages -> {
+      long now = ctx.clock().millis();
+      List<MessageView> views = messages.stream().limit(count).map(m -> m.viewFor(me, now)).toList();
+      return new MessagePage(views, messages.size() > count).toJson();
+    });
+  }
+
+  Future<JsonObject> markRead(MessageRequest.MarkRead req) {
+    if (req.ids().size() > MAX_MARK_READ_IDS) throw badRequest("at most " + MAX_MARK_READ_IDS + " ids per request");
+    Future<Integer> marked = req.ids().isEmpty() ? Future.succeededFuture(0)
+      : db.pool().withTransaction(c -> repo.markRead(c, req.actor().id(), req.ids()));
+    return marked.map(n -> new JsonObject().put("marked", n));
+  }
+
+  /** Locks the sender's account row for the rest of the transaction (rate limits count one send at a time). */
+  private Future<Void> lockSender(SqlClient c, AccountInfo sender) {
+    // administrators have no limits to count, and the settings-file administrator has no row
+    if (MessagePolicy.isAdmin(sender)) return Future.succeededFuture();
+    return repo.lockAccount(c, sender.id()).map(role -> {
+      if (role == null) throw MessagePolicy.notPermitted("account " + sender.id() + " no longer exists");
+      return null;
+    });
+  }
+
+  /** The message, locked, if {@code actor} sent it and it is not deleted; else 404 or 403. */
+  private Future<StoredMessage> ownMessage(SqlClient c, long messageId, AccountInfo actor) {
+    return repo.findForUpdate(c, messageId).map(stored -> {
+      if (stored == null || stored.deleted()) {
+        throw BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.UNKNOWN_MESSAGE, "no message with id " + messageId)
+          .exception();
+      }
+      if (stored.senderId() != actor.id()) {
+        throw BusFailure.of(BusFailure.DENIED, MessageReasons.NOT_SENDER, "only the sender of a message can change it")
+          .exception();
+      }
+      return stored;
+    });
+  }
+
+  private static JsonObject messageReply(StoredMessage stored, AccountInfo viewer, long now) {
+    return new JsonObject().put("message", stored.viewFor(viewer.id(), now).toJson());
+  }
+
+  /** Not empty, and at most {@code tchatator.max-message-length} characters (Unicode code points). */
+  static void checkContent(String content, ChatrelayConfig cfg) {
+    if (content.isBlank()) {
+      throw BusFailure.of(BusFailure.BAD_REQUEST, MessageReasons.EMPTY_CONTENT, "the message is empty").exception();
+    }
+    int max = cfg.getInt("tchatator.max-message-length");
+    int length = content.codePointCount(0, content.length());
+    if (length > max) {
+      throw BusFailure.of(BusFailure.TOO_LONG, MessageReasons.CONTENT_TOO_LONG,
+          "the message has " + length + " characters; at most " + max + " are allowed")
+        .with("length", length).with("maxLength", max).exception();
+    }
+  }
+
+  private static BusFailure.BusFailureException badRequest(String text) {
+    return BusFailure.of(BusFailure.BAD_REQUEST, MessageReasons.BAD_REQUEST, text).exception();
+  }
+}

@@ -1,0 +1,148 @@
+package io.chatrelay.store.accounts;
+
+import io.chatrelay.shared.bus.Role;
+import io.chatrelay.shared.config.ChatrelayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Figures for docs and reports, not a pass/fail test (excluded from the normal run by the surefire configuration).
+ * Run from the repository root:
+ * <pre>
+ * mvn -B -o -q -pl services/message-store -am verify -Dtest=AccountsBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ * and read {@code services/message-store/target/surefire-reports/io.chatrelay.store.accounts.AccountsBenchmark-output.txt}.
+ * Sizes can be changed with {@code -Dbench.accounts=}, {@code -Dbench.lookups=}, {@code -Dbench.inflight=}.
+ */
+@ExtendWith(VertxExtension.class)
+class AccountsBenchmark {
+  private static final int ACCOUNTS = Integer.getInteger("bench.accounts", 1000);
+  private static final int LOOKUPS = Integer.getInteger("bench.lookups", 20000);
+  private static final int IN_FLIGHT = Integer.getInteger("bench.inflight", 64);
+  private static final int DEFAULT_ITERATIONS = ChatrelayConfig.defaults().getInt("accounts.password-iterations");
+
+  private TestDatabases databases;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    databases = new TestDatabases(vertx);
+  }
+
+  @AfterEach
+  void tearDown(VertxTestContext ctx) {
+    databases.closeAll().onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @Timeout(value = 5, timeUnit = TimeUnit.MINUTES)
+  void pbkdf2AtTheDefaultIterationCount(Vertx vertx, VertxTestContext ctx) {
+    PasswordHasher hasher = new PasswordHasher();
+    vertx.executeBlocking(() -> {
+      hasher.hash("warm up the JIT", DEFAULT_ITERATIONS);
+      int rounds = 5;
+      long start = System.nanoTime();
+      for (int i = 0; i < rounds; i++) hasher.hash("benchmark password " + i, DEFAULT_ITERATIONS);
+      double msPerHash = (System.nanoTime() - start) / 1e6 / rounds;
+      System.out.printf("PBKDF2-HMAC-SHA256, %d iterations: %.1f ms per hash on one thread (%d cores: at most %.1f password"
+          + " logins/s)%n", DEFAULT_ITERATIONS, msPerHash, Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors() * 1000 / msPerHash);
+      return null;
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @Timeout(value = 5, timeUnit = TimeUnit.MINUTES)
+  void passwordLoginsAtTheDefaultIterationCount(Vertx vertx, VertxTestContext ctx) {
+    ChatrelayConfig cfg = databases.config(Backend.H2).with("accounts.password-iterations", DEFAULT_ITERATIONS);
+    int logins = 16;
+    databases.open(cfg).compose(db -> {
+      AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC());
+      return store.create("bench", Role.MEMBER, "benchmark password")
+        .compose(created -> run(logins, logins, i -> store.authenticatePassword("bench", "benchmark password")))
+        .onSuccess(stats -> System.out.printf("H2: authenticatePassword, %d iterations, %d at once: %s%n",
+          DEFAULT_ITERATIONS, logins, stats))
+        .eventually(store::close);
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  @Timeout(value = 5, timeUnit = TimeUnit.MINUTES)
+  void authenticateKeyThroughput(Backend backend, Vertx vertx, VertxTestContext ctx) {
+    ChatrelayConfig cfg = databases.config(backend);
+    List<String> keys = new ArrayList<>();
+    databases.open(cfg).compose(db -> {
+      AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC());
+      return run(ACCOUNTS, IN_FLIGHT, i -> store.create("bench" + i, Role.MEMBER, null).onSuccess(k -> {
+          synchronized (keys) {
+            keys.add(k.apiKey());
+          }
+        }))
+        .compose(created -> {
+          System.out.printf("%s: create (API key only) %s%n", backend, created);
+          return run(LOOKUPS / 4, IN_FLIGHT, i -> store.authenticateKey(keys.get(i % keys.size())));   // warm-up
+        })
+        .compose(warm -> run(LOOKUPS, IN_FLIGHT, i -> store.authenticateKey(keys.get((i * 7919) % keys.size()))))
+        .onSuccess(stats -> System.out.printf("%s: authenticateKey among %d accounts, %d in flight: %s%n", backend,
+          ACCOUNTS, IN_FLIGHT, stats))
+        .eventually(store::close);
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Throughput and latency of {@code total} operations with {@code inFlight} of them running at any time. */
+  private record Stats(int operations, double seconds, long[] latenciesNanos) {
+    @Override
+    public String toString() {
+      long[] sorted = latenciesNanos.clone();
+      Arrays.sort(sorted);
+      return String.format("%d ops in %.2f s = %.0f ops/s, latency p50 %.2f ms, p99 %.2f ms", operations, seconds,
+        operations / seconds, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
+    }
+  }
+
+  private static Future<Stats> run(int total, int inFlight, IntFunction<Future<?>> operation) {
+    Promise<Stats> done = Promise.promise();
+    long[] latencies = new long[total];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger finished = new AtomicInteger();
+    long start = System.nanoTime();
+    Runnable[] launch = new Runnable[1];
+    launch[0] = () -> {
+      int i = next.getAndIncrement();
+      if (i >= total) return;
+      long t0 = System.nanoTime();
+      operation.apply(i).onComplete(ar -> {
+        if (ar.failed()) {
+          done.tryFail(ar.cause());
+          return;
+        }
+        latencies[i] = System.nanoTime() - t0;
+        if (finished.incrementAndGet() == total) {
+          done.tryComplete(new Stats(total, (System.nanoTime() - start) / 1e9, latencies));
+        } else {
+          launch[0].run();
+        }
+      });
+    };
+    for (int k = 0; k < Math.min(inFlight, total); k++) launch[0].run();
+    return done.future();
+  }
+}

@@ -1,0 +1,171 @@
+package io.chatrelay.wnet;
+
+import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BotOwner;
+import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.Replies;
+import io.chatrelay.shared.bus.WnetDelivery;
+import io.chatrelay.shared.cluster.ClusterView;
+import io.chatrelay.shared.wnet.BotEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node-wide half of the WS edge, shared by every server instance of the process: the open connections by
+ * sid, the ONE event-bus consumer on this node's delivery address ({@code chatrelay.wnet.node.<nodeId>}), and the
+ * reactions to bots going offline and to members leaving. Sessions live on their own event loops: everything here
+ * is thread-safe, and work for a session is handed to the session, which runs it on its own context.
+ */
+final class WnetNode {
+  private static final Logger LOG = LoggerFactory.getLogger(WnetNode.class);
+  /** How long a client waits for a bot's node to accept its {@code connect@}. */
+  static final long CONNECT_TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  private final ClusterView cluster;
+  private final String address;
+  private final Map<String, WnetSession> sessions = new ConcurrentHashMap<>();
+  private final Set<WnetSession> bots = ConcurrentHashMap.newKeySet();
+  /** Local clients by the bot (name and holder) they are connected to: offline events and dead members find them. */
+  private final Map<BotLink, Set<WnetSession>> clientsByBot = new ConcurrentHashMap<>();
+  private final Map<String, Integer> connectionsByHost = new ConcurrentHashMap<>();
+
+  /** A bot as its clients know it: the name and the holder it had when they connected. */
+  record BotLink(String bot, BotOwner owner) {
+  }
+
+  WnetNode(Vertx vertx, ClusterView cluster) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.address = Addresses.wnetNode(cluster.nodeId());
+  }
+
+  /** Where deliveries for this node's connections go. */
+  String address() {
+    return address;
+  }
+
+  String nodeId() {
+    return cluster.nodeId();
+  }
+
+  /** Registers the node's consumers (they belong to the calling verticle) and listens for members leaving. */
+  Future<Void> start() {
+    MessageConsumer<JsonObject> deliveries = vertx.eventBus()
+      .consumer(address, Replies.handle(body -> deliver(WnetDelivery.fromJson(body))));
+    MessageConsumer<JsonObject> botEvents = vertx.eventBus()
+      .consumer(Addresses.WNET_BOT_EVENTS, msg -> onBotEvent(msg.body()));
+    cluster.onMemberRemoved(this::onMemberRemoved);
+    return Future.all(deliveries.completion(), botEvents.completion()).mapEmpty();
+  }
+
+  /** Counts a connection from {@code host}; false when it already has {@code max} ({@code max <= 0}: no limit). */
+  boolean tryOpen(String host, int max) {
+    boolean[] admitted = {false};
+    connectionsByHost.compute(host, (h, open) -> {
+      int count = open == null ? 0 : open;
+      if (max > 0 && count >= max) return open;
+      admitted[0] = true;
+      return count + 1;
+    });
+    return admitted[0];
+  }
+
+  void released(String host) {
+    connectionsByHost.computeIfPresent(host, (h, open) -> open <= 1 ? null : open - 1);
+  }
+
+  void opened(WnetSession session) {
+    sessions.put(session.sid(), session);
+  }
+
+  void closed(WnetSession session) {
+    sessions.remove(session.sid());
+    bots.remove(session);
+    released(session.remoteHost());
+  }
+
+  void botOnline(WnetSession session) {
+    bots.add(session);
+  }
+
+  void link(BotLink bot, WnetSession client) {
+    clientsByBot.compute(bot, (k, clients) -> {
+      Set<WnetSession> set = clients == null ? ConcurrentHashMap.newKeySet() : clients;
+      set.add(client);
+      return set;
+    });
+  }
+
+  void unlink(BotLink bot, WnetSession client) {
+    clientsByBot.computeIfPresent(bot, (k, clients) -> {
+      clients.remove(client);
+      return clients.isEmpty() ? null : clients;
+    });
+  }
+
+  /** Sends a delivery that needs no answer: straight to the session when it is on this node, else one bus hop. */
+  void send(String to, WnetDelivery delivery) {
+    if (address.equals(to)) {
+      deliver(delivery);
+    } else {
+      vertx.eventBus().send(to, delivery.toJson());
+    }
+  }
+
+  /** A delivery that is answered ({@link WnetDelivery.Connection}); the answer comes back on the caller's context. */
+  Future<JsonObject> request(String to, WnetDelivery delivery) {
+    if (address.equals(to)) {
+      Context caller = vertx.getOrCreateContext();
+      Promise<JsonObject> answer = Promise.promise();
+      deliver(delivery).onComplete(ar -> caller.runOnContext(v -> answer.handle(ar)));
+      return answer.future();
+    }
+    return vertx.eventBus().<JsonObject>request(to, delivery.toJson(), new DeliveryOptions().setSendTimeout(CONNECT_TIMEOUT_MS))
+      .map(Message::body)
+      .recover(err -> Future.failedFuture(BusFailure.from(err).exception()));
+  }
+
+  private Future<JsonObject> deliver(WnetDelivery delivery) {
+    WnetSession session = sessions.get(delivery.to());
+    return session != null ? session.receive(delivery) : WnetSession.answerWhenGone(delivery);
+  }
+
+  private void onBotEvent(JsonObject body) {
+    BotEvent event;
+    try {
+      event = BotEvent.fromJson(body);
+    } catch (BusFailure.BusFailureException e) {
+      LOG.warn("ignored a malformed bot event: {}", e.failure().text());
+      return;
+    }
+    if (event.kind() == BotEvent.Kind.OFFLINE) dropBot(new BotLink(event.name(), event.owner()));
+  }
+
+  private void dropBot(BotLink bot) {
+    Set<WnetSession> clients = clientsByBot.remove(bot);
+    if (clients != null) clients.forEach(client -> client.botGone(bot));
+  }
+
+  /** Called off the event loop: a member left, so its bots and its clients are gone. */
+  private void onMemberRemoved(String nodeId) {
+    List<BotLink> deadBots = clientsByBot.keySet().stream().filter(b -> nodeId.equals(b.owner().node())).toList();
+    deadBots.forEach(this::dropBot);
+    String deadAddress = Addresses.wnetNode(nodeId);
+    bots.forEach(bot -> bot.clientsGone(deadAddress));
+    LOG.info("member {} left: dropped {} of its bots from local clients", nodeId, deadBots.size());
+  }
+}

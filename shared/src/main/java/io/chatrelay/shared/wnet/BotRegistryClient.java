@@ -1,0 +1,74 @@
+package io.chatrelay.shared.wnet;
+
+import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BotOwner;
+import io.chatrelay.shared.bus.BusFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed calls to the wnet bot registry ({@code Addresses.WNET_*}). Every failure is a
+ * {@link BusFailure.BusFailureException}: the registry's own (400 {@code bad-name}, 404 {@code unknown-bot}) or
+ * 503 when no registry answers.
+ */
+public final class BotRegistryClient {
+  /** A takeover may wait for the previous owner's whole isalive window; keep this above it. */
+  private static final long TAKEOVER_TIMEOUT_MS = 30_000;
+
+  private final Vertx vertx;
+
+  public BotRegistryClient(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Claims a free name: {@code added}, or {@code occupied} with the current holder. */
+  public Future<ClaimResult> register(String name, BotOwner owner) {
+    return request(Addresses.WNET_REGISTER, claim(name, owner), new DeliveryOptions()).map(ClaimResult::fromJson);
+  }
+
+  /** Takes the name from {@code previous} if it is dead: {@code added}, {@code alive} or {@code occupied}. */
+  public Future<ClaimResult> takeover(String name, BotOwner owner, BotOwner previous) {
+    return request(Addresses.WNET_TAKEOVER, claim(name, owner).put("previous", previous.toJson()),
+      new DeliveryOptions().setSendTimeout(TAKEOVER_TIMEOUT_MS)).map(ClaimResult::fromJson);
+  }
+
+  /** Releases the name if {@code owner} still holds it; true when it did. */
+  public Future<Boolean> unregister(String name, BotOwner owner) {
+    return request(Addresses.WNET_UNREGISTER, claim(name, owner), new DeliveryOptions())
+      .map(reply -> reply.getBoolean("removed", false));
+  }
+
+  /** The current holder of {@code name}; fails 404 {@code unknown-bot}. */
+  public Future<BotOwner> lookup(String name) {
+    return request(Addresses.WNET_LOOKUP, new JsonObject().put("name", name), new DeliveryOptions())
+      .map(reply -> BotOwner.fromJson(reply.getJsonObject("owner")));
+  }
+
+  /** Registered names starting with {@code prefix} ("" for all), sorted. */
+  public Future<List<String>> search(String prefix) {
+    return request(Addresses.WNET_SEARCH, new JsonObject().put("prefix", prefix), new DeliveryOptions())
+      .map(reply -> {
+        JsonArray names = reply.getJsonArray("names");
+        List<String> out = new ArrayList<>(names.size());
+        for (Object n : names) out.add((String) n);
+        return out;
+      });
+  }
+
+  private static JsonObject claim(String name, BotOwner owner) {
+    return new JsonObject().put("name", name).put("owner", owner.toJson());
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions options) {
+    return vertx.eventBus().<JsonObject>request(address, body, options)
+      .map(Message::body)
+      .recover(t -> Future.failedFuture(BusFailure.from(t).exception()));
+  }
+}
