@@ -30,6 +30,8 @@ import java.util.function.Supplier;
 public final class TchatatorDecoder {
   private enum State { IDLE, PARAMETERS, CONTENT, SKIPPING }
 
+  private static final int MAX_ECHO = 20;
+
   private final Supplier<DecoderLimits> limits;
   private final Consumer<Decoded> out;
   private final LineReader lines = new LineReader();
@@ -75,7 +77,10 @@ public final class TchatatorDecoder {
    */
   public void inputPaused() {
     if (lines.hasPartialLine()) return;
-    if (state == State.PARAMETERS && hasRequired()) {
+    if (state == State.SKIPPING) {
+      // the rejected request has presumably ended: its sender waits for the 416 reply
+      state = State.IDLE;
+    } else if (state == State.PARAMETERS && hasRequired()) {
       finishRequest();
     } else if (state == State.CONTENT && content.hasCandidate()) {
       finishContent();
@@ -99,7 +104,9 @@ public final class TchatatorDecoder {
     Command c = commandOf(b, off, len);
     if (c != null) {
       begin(c, len + breakLength);
-    } else if (state == State.IDLE && !isBlank(b, off, len)) {
+    } else if (isBlank(b, off, len)) {
+      state = State.IDLE;
+    } else if (state == State.IDLE) {
       boolean looksLikeParameter = indexOfColon(b, off, len) >= 0;
       fail(looksLikeParameter ? Reason.MISSING_COMMAND : Reason.UNKNOWN_COMMAND,
         looksLikeParameter ? "a request must start with a command line" : "unknown command '" + printable(b, off, len) + "'");
@@ -129,7 +136,7 @@ public final class TchatatorDecoder {
     if (!withinRequestLimit(len + breakLength)) return;
     int colon = indexOfColon(b, off, len);
     if (colon < 0) {
-      fail(Reason.BAD_LINE, "expected key:value, got '" + printable(b, off, len) + "'");
+      fail(Reason.BAD_LINE, "expected key:value");
       return;
     }
     String key = ascii(b, off, colon - off).trim();
@@ -153,12 +160,20 @@ public final class TchatatorDecoder {
   }
 
   private void storeNumber(Parameter p, byte[] b, int off, int len) {
-    String text = ascii(b, off, len).trim();
-    if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+    int start = off;
+    int end = off + len;
+    while (start < end && isSpace(b[start])) start++;
+    while (end > start && isSpace(b[end - 1])) end--;
+    long n = 0;
+    boolean digits = end > start && end - start <= 18;
+    for (int i = start; i < end && digits; i++) {
+      digits = b[i] >= '0' && b[i] <= '9';
+      n = n * 10 + (b[i] - '0');
+    }
+    if (!digits) {
       fail(Reason.BAD_NUMBER, p.wire() + " must be a whole number >= 0, got '" + printable(b, off, len) + "'");
       return;
     }
-    long n = Long.parseLong(text);
     if (p == Parameter.MESSAGE_LENGTH && n > current.maxRequestBytes()) {
       fail(Reason.REQUEST_TOO_LONG, "message-length " + n + " exceeds the request limit of " + current.maxRequestBytes() + " bytes");
       return;
@@ -259,6 +274,7 @@ public final class TchatatorDecoder {
 
   /** Null (after reporting the request malformed) if the bytes are not UTF-8. */
   private String decode(byte[] b, int off, int len) {
+    if (isAscii(b, off, len)) return new String(b, off, len, StandardCharsets.ISO_8859_1);
     try {
       return utf8.decode(ByteBuffer.wrap(b, off, len)).toString();
     } catch (CharacterCodingException e) {
@@ -267,8 +283,17 @@ public final class TchatatorDecoder {
     }
   }
 
+  private static boolean isAscii(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) if (b[i] < 0) return false;
+    return true;
+  }
+
+  private static boolean isSpace(byte c) {
+    return c == ' ' || c == '\t';
+  }
+
   private static Command commandOf(byte[] b, int off, int len) {
-    while (len > 0 && (b[off + len - 1] == ' ' || b[off + len - 1] == '\t')) len--;
+    while (len > 0 && isSpace(b[off + len - 1])) len--;
     if (len == 0 || len > Command.MAX_NAME_LENGTH) return null;
     for (int i = off; i < off + len; i++) {
       byte c = b[i];
@@ -278,7 +303,7 @@ public final class TchatatorDecoder {
   }
 
   private static boolean isBlank(byte[] b, int off, int len) {
-    for (int i = off; i < off + len; i++) if (b[i] != ' ' && b[i] != '\t') return false;
+    for (int i = off; i < off + len; i++) if (!isSpace(b[i])) return false;
     return true;
   }
 
@@ -291,9 +316,12 @@ public final class TchatatorDecoder {
     return new String(b, off, len, StandardCharsets.ISO_8859_1);
   }
 
-  /** At most 40 characters of a line for an error message, control characters replaced. */
+  /**
+   * A short piece of the peer's input for an error message, or only its size: a longer one could be an API key
+   * sent in the wrong place, and error messages are logged and sent back.
+   */
   private static String printable(byte[] b, int off, int len) {
-    String s = new String(b, off, Math.min(len, 40), StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?");
-    return len > 40 ? s + "..." : s;
+    if (len > MAX_ECHO) return "(" + len + " bytes)";
+    return new String(b, off, len, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?");
   }
 }

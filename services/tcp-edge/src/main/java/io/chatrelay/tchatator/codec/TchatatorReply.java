@@ -1,5 +1,7 @@
 package io.chatrelay.tchatator.codec;
 
+import io.chatrelay.shared.bus.MessageView;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.chatrelay.tchatator.codec;
 
+import io.chatrelay.shared.bus.MessageView;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;

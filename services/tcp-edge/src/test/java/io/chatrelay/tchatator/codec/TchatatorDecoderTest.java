@@ -311,6 +311,18 @@ class TchatatorDecoderTest {
   }
 
   @Test
+  void afterAPauseTheLinesFollowingARejectedRequestAreJudgedAgain() {
+    List<Object> out = new ArrayList<>();
+    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, d -> out.add(DecoderHarness.normalize(d)));
+    decoder.feed(bytes("HELLO\ntoken:x\n"));
+    decoder.inputPaused();
+    decoder.feed(bytes("HELLO\n"));
+    decoder.inputPaused();
+    decoder.feed(bytes("token:x\n\ntoken:y\n"));
+    assertThat(out).containsExactly(bad("unknown-command"), bad("unknown-command"), bad("missing-command"), bad("missing-command"));
+  }
+
+  @Test
   void limitsAreReadAtEveryFeed() {
     AtomicReference<DecoderLimits> limits = new AtomicReference<>(DEFAULT_LIMITS);
     List<Object> out = new ArrayList<>();
@@ -341,6 +353,14 @@ class TchatatorDecoderTest {
       assertThat(m.command()).isEqualTo(DEL_MSG);
       assertThat(m.detail()).contains("message-id");
     });
+  }
+
+  @Test
+  void errorDetailsNeverEchoAnApiKeySentInTheWrongPlace() {
+    List<Decoded> out = new ArrayList<>();
+    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, out::add);
+    decoder.feed(bytes(KEY + "\nDEL_MSG\n" + KEY + "\nDEL_MSG\ntoken:" + KEY + "\nmessage-id:" + KEY + "\n"));
+    assertThat(out).hasSize(3).allSatisfy(d -> assertThat(((Malformed) d).detail()).doesNotContain(KEY.substring(0, 8)));
   }
 
   @Test
