@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *   the content ends at the latest candidate line end followed by a blank line, a command line, a line that
  *   makes a match impossible, or nothing in hand; it is rejected when it can no longer match.</li>
  * </ul>
- * After a malformed request the decoder skips lines up to the next command line, so the peer can go on.
+ * After a malformed request the decoder skips lines up to the next command line, a blank line or a pause in the
+ * input, so the peer can go on.
  * Limits are read from the supplier at every feed, so new settings apply at once.
  */
 public final class TchatatorDecoder {
