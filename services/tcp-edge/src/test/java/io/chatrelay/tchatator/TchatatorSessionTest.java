@@ -1,7 +1,6 @@
 package io.chatrelay.tchatator;
 
 import io.chatrelay.shared.cluster.LocalClusterView;
-import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.tchatator.EdgeFixture.Account;

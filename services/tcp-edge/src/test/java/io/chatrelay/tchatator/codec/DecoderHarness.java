@@ -46,15 +46,43 @@ final class DecoderHarness {
   }
 
   private static List<Object> run(DecoderLimits limits, java.util.function.Consumer<TchatatorDecoder> feeding) {
-    List<Object> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> limits, d -> out.add(normalize(d)));
-    feeding.accept(decoder);
-    decoder.inputPaused();
-    return out;
+    Recorder r = new Recorder(() -> limits);
+    feeding.accept(r.decoder);
+    r.pause();
+    return r.out();
   }
 
-  static Object normalize(Decoded d) {
-    return d instanceof Malformed m ? new Bad(m.reason()) : d;
+  /** A decoder and what it has handed out so far. */
+  static final class Recorder {
+    final TchatatorDecoder decoder;
+    final List<Decoded> decoded = new ArrayList<>();
+
+    Recorder(java.util.function.Supplier<DecoderLimits> limits) {
+      decoder = new TchatatorDecoder(limits, decoded::add);
+    }
+
+    Recorder(DecoderLimits limits) {
+      this(() -> limits);
+    }
+
+    Recorder feed(byte[] bytes) {
+      decoder.feed(bytes);
+      return this;
+    }
+
+    Recorder feed(String text) {
+      return feed(bytes(text));
+    }
+
+    Recorder pause() {
+      decoder.inputPaused();
+      return this;
+    }
+
+    /** What came out, malformed requests as {@link Bad}. */
+    List<Object> out() {
+      return decoded.stream().map(d -> d instanceof Malformed m ? (Object) new Bad(m.reason()) : d).toList();
+    }
   }
 
   static byte[] bytes(String s) {

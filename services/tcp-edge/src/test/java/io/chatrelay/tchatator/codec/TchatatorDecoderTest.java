@@ -1,5 +1,6 @@
 package io.chatrelay.tchatator.codec;
 
+import io.chatrelay.tchatator.codec.DecoderHarness.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -253,103 +254,94 @@ class TchatatorDecoderTest {
     System.arraycopy(head, 0, input, 0, head.length);
     input[head.length] = (byte) 0xFF;
     System.arraycopy(tail, 0, input, head.length + 1, tail.length);
-    List<Object> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> SMALL, d -> out.add(DecoderHarness.normalize(d)));
-    decoder.feed(input);
-    assertThat(out).containsExactly(bad("bad-encoding"), NEXT_DECODED);
+    Recorder r = new Recorder(SMALL);
+    r.feed(input);
+    assertThat(r.out()).containsExactly(bad("bad-encoding"), NEXT_DECODED);
   }
 
   @Test
   void requestWithOnlyRequiredParametersEndsWhenTheInputPauses() {
-    List<Decoded> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, out::add);
-    decoder.feed(bytes("BLOCK_USER\ntoken:" + KEY + "\nuser-id:5\n"));
-    assertThat(out).as("for-user-id may still come").isEmpty();
-    decoder.inputPaused();
-    assertThat(out).containsExactly(req(BLOCK_USER, TOKEN, KEY, USER_ID, 5L));
+    Recorder r = new Recorder(DEFAULT_LIMITS);
+    r.feed("BLOCK_USER\ntoken:" + KEY + "\nuser-id:5\n");
+    assertThat(r.out()).as("for-user-id may still come").isEmpty();
+    r.pause();
+    assertThat(r.out()).containsExactly(req(BLOCK_USER, TOKEN, KEY, USER_ID, 5L));
   }
 
   @Test
   void pauseInsideALineWaitsForTheRestOfIt() {
-    List<Decoded> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, out::add);
-    decoder.feed(bytes("GET_HISTORY\ntoken:" + KEY + "\nbefore-mess"));
-    decoder.inputPaused();
-    assertThat(out).isEmpty();
-    decoder.feed(bytes("age-id:8\n"));
-    assertThat(out).containsExactly(req(GET_HISTORY, TOKEN, KEY, BEFORE_MESSAGE_ID, 8L));
+    Recorder r = new Recorder(DEFAULT_LIMITS);
+    r.feed("GET_HISTORY\ntoken:" + KEY + "\nbefore-mess");
+    r.pause();
+    assertThat(r.out()).isEmpty();
+    r.feed("age-id:8\n");
+    assertThat(r.out()).containsExactly(req(GET_HISTORY, TOKEN, KEY, BEFORE_MESSAGE_ID, 8L));
   }
 
   @Test
   void contentWithAMatchingLengthWaitsForTheNextLineOrAPause() {
     String firstTwoLines = "SEND_MSG\ntoken:" + KEY + "\nreceiver-id:3\nmessage-length:161\ncontent:" + WRAPPED_TRAP.substring(0, 162);
-    List<Decoded> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, out::add);
-    decoder.feed(bytes(firstTwoLines));
-    assertThat(out).as("a line of content may follow").isEmpty();
-    decoder.feed(bytes("z\n"));
-    decoder.inputPaused();
-    assertThat(out).containsExactly(req(SEND_MSG, TOKEN, KEY, RECIPIENT_ID, 3L, MESSAGE_LENGTH, 161L, CONTENT, WRAPPED_TRAP));
+    Recorder r = new Recorder(DEFAULT_LIMITS);
+    r.feed(firstTwoLines);
+    assertThat(r.out()).as("a line of content may follow").isEmpty();
+    r.feed("z\n");
+    r.pause();
+    assertThat(r.out()).containsExactly(req(SEND_MSG, TOKEN, KEY, RECIPIENT_ID, 3L, MESSAGE_LENGTH, 161L, CONTENT, WRAPPED_TRAP));
 
-    out.clear();
-    decoder.feed(bytes(firstTwoLines));
-    decoder.inputPaused();
-    assertThat(out).as("nothing more in hand: the candidate end is the end")
+    r.decoded.clear();
+    r.feed(firstTwoLines);
+    r.pause();
+    assertThat(r.out()).as("nothing more in hand: the candidate end is the end")
       .containsExactly(req(SEND_MSG, TOKEN, KEY, RECIPIENT_ID, 3L, MESSAGE_LENGTH, 161L, CONTENT, WRAPPED_TRAP.substring(0, 161)));
   }
 
   @Test
   void contentWithoutAMatchYetWaitsOverPauses() {
-    List<Decoded> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, out::add);
-    decoder.feed(bytes("SEND_MSG\ntoken:" + KEY + "\nreceiver-id:3\nmessage-length:170\ncontent:" + "a".repeat(80) + "\n"));
-    decoder.inputPaused();
-    assertThat(out).isEmpty();
-    decoder.feed(bytes(WRAPPED.substring(81) + "\n"));
-    decoder.inputPaused();
-    assertThat(out).hasSize(1);
+    Recorder r = new Recorder(DEFAULT_LIMITS);
+    r.feed("SEND_MSG\ntoken:" + KEY + "\nreceiver-id:3\nmessage-length:170\ncontent:" + "a".repeat(80) + "\n");
+    r.pause();
+    assertThat(r.out()).isEmpty();
+    r.feed(WRAPPED.substring(81) + "\n");
+    r.pause();
+    assertThat(r.out()).hasSize(1);
   }
 
   @Test
   void afterAPauseTheLinesFollowingARejectedRequestAreJudgedAgain() {
-    List<Object> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, d -> out.add(DecoderHarness.normalize(d)));
-    decoder.feed(bytes("HELLO\ntoken:x\n"));
-    decoder.inputPaused();
-    decoder.feed(bytes("HELLO\n"));
-    decoder.inputPaused();
-    decoder.feed(bytes("token:x\n\ntoken:y\n"));
-    assertThat(out).containsExactly(bad("unknown-command"), bad("unknown-command"), bad("missing-command"), bad("missing-command"));
+    Recorder r = new Recorder(DEFAULT_LIMITS);
+    r.feed("HELLO\ntoken:x\n");
+    r.pause();
+    r.feed("HELLO\n");
+    r.pause();
+    r.feed("token:x\n\ntoken:y\n");
+    assertThat(r.out()).containsExactly(bad("unknown-command"), bad("unknown-command"), bad("missing-command"), bad("missing-command"));
   }
 
   @Test
   void limitsAreReadAtEveryFeed() {
     AtomicReference<DecoderLimits> limits = new AtomicReference<>(DEFAULT_LIMITS);
-    List<Object> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(limits::get, d -> out.add(DecoderHarness.normalize(d)));
+    Recorder r = new Recorder(limits::get);
     String longToken = "k".repeat(500);
-    decoder.feed(bytes("GET_UNREAD\ntoken:" + longToken + "\n"));
+    r.feed("GET_UNREAD\ntoken:" + longToken + "\n");
     limits.set(SMALL);
-    decoder.feed(bytes("GET_UNREAD\ntoken:" + longToken + "\n" + NEXT));
-    assertThat(out).containsExactly(req(GET_UNREAD, TOKEN, longToken), bad("line-too-long"), NEXT_DECODED);
+    r.feed("GET_UNREAD\ntoken:" + longToken + "\n" + NEXT);
+    assertThat(r.out()).containsExactly(req(GET_UNREAD, TOKEN, longToken), bad("line-too-long"), NEXT_DECODED);
   }
 
   @Test
   void overLongLineWithoutEndIsReportedAtOnceAndOnlyOnce() {
-    List<Object> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> SMALL, d -> out.add(DecoderHarness.normalize(d)));
-    for (int i = 0; i < 20; i++) decoder.feed(bytes("w".repeat(100)));
-    assertThat(out).containsExactly(bad("line-too-long"));
-    decoder.feed(bytes("\n" + NEXT));
-    assertThat(out).containsExactly(bad("line-too-long"), NEXT_DECODED);
+    Recorder r = new Recorder(SMALL);
+    for (int i = 0; i < 20; i++) r.feed("w".repeat(100));
+    assertThat(r.out()).containsExactly(bad("line-too-long"));
+    r.feed("\n" + NEXT);
+    assertThat(r.out()).containsExactly(bad("line-too-long"), NEXT_DECODED);
   }
 
   @Test
   void malformedRequestNamesTheCommandBeingRead() {
-    List<Decoded> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, out::add);
-    decoder.feed(bytes("DEL_MSG\ntoken:" + KEY + "\nmessage-id:x\n"));
-    assertThat(out).singleElement().isInstanceOfSatisfying(Malformed.class, m -> {
+    Recorder r = new Recorder(DEFAULT_LIMITS);
+    r.feed("DEL_MSG\ntoken:" + KEY + "\nmessage-id:x\n");
+    assertThat(r.decoded).singleElement().isInstanceOfSatisfying(Malformed.class, m -> {
       assertThat(m.command()).isEqualTo(DEL_MSG);
       assertThat(m.detail()).contains("message-id");
     });
@@ -357,10 +349,9 @@ class TchatatorDecoderTest {
 
   @Test
   void errorDetailsNeverEchoAnApiKeySentInTheWrongPlace() {
-    List<Decoded> out = new ArrayList<>();
-    TchatatorDecoder decoder = new TchatatorDecoder(() -> DEFAULT_LIMITS, out::add);
-    decoder.feed(bytes(KEY + "\nDEL_MSG\n" + KEY + "\nDEL_MSG\ntoken:" + KEY + "\nmessage-id:" + KEY + "\n"));
-    assertThat(out).hasSize(3).allSatisfy(d -> assertThat(((Malformed) d).detail()).doesNotContain(KEY.substring(0, 8)));
+    Recorder r = new Recorder(DEFAULT_LIMITS);
+    r.feed(KEY + "\nDEL_MSG\n" + KEY + "\nDEL_MSG\ntoken:" + KEY + "\nmessage-id:" + KEY + "\n");
+    assertThat(r.decoded).hasSize(3).allSatisfy(d -> assertThat(((Malformed) d).detail()).doesNotContain(KEY.substring(0, 8)));
   }
 
   @Test
