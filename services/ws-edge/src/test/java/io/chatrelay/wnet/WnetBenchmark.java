@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Figures, not assertions: {@code cssend -> mess} round trips through a WebSocket echo bot (latency percentiles of
  * one client with one message in flight, then messages/s of several clients with a window in flight each), on one
  * process and across a 2-member cluster, and the server heap per idle connection. Excluded from the normal test
- * run; see docs/parts/wnet-protocol.md for the command.
+ * run; see docs/wnet-protocol.md for the command.
  */
 @Tag("benchmark")
 class WnetBenchmark {

@@ -2,7 +2,7 @@ package io.chatrelay.shared.bus;
 
 /**
  * The {@code reason} tokens of the {@link BusFailure}s the message store sends on the {@code chatrelay.messages.*}
- * addresses (documented in {@code docs/parts/event-bus-messages.md}). An edge maps them to its protocol's codes.
+ * addresses (documented in {@code docs/event-bus.md}). An edge maps them to its protocol's codes.
  */
 public final class MessageReasons {
   private MessageReasons() {

@@ -11,7 +11,7 @@ import java.util.List;
  * request carries the {@code actor}: the account the edge has authenticated ({@link AccountInfo}; the
  * settings-file administrator is {@code {id:0, name:"admin", role:"admin"}}). Send {@link #toJson()} to
  * {@link #address()}; replies and failures are documented on each record and in
- * {@code docs/parts/event-bus-messages.md}; failure reasons are in {@link MessageReasons}.
+ * {@code docs/event-bus.md}; failure reasons are in {@link MessageReasons}.
  */
 public sealed interface MessageRequest {
   AccountInfo actor();

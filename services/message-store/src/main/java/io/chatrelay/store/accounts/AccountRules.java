@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * What account names and passwords may be (docs/parts/accounts.md gives the reasons).
+ * What account names and passwords may be (docs/accounts.md gives the reasons).
  * <ul>
  *   <li>Name: 1 to 64 of {@code A-Z a-z 0-9 _ . -}, starting with a letter or digit (so it never looks like a
  *   command-line option), not all digits (so a login name is never mistaken for a numeric account id). Unique

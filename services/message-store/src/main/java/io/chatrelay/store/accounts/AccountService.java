@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The {@code chatrelay.accounts.*} event-bus API over an {@link AccountStore}; shapes in {@link Addresses} and
- * docs/parts/event-bus-accounts.md.
+ * docs/event-bus.md.
  */
 public final class AccountService {
   private final AccountStore store;

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The Tchatator messages on the {@code chatrelay.messages.*} addresses (see {@code docs/parts/event-bus-messages.md}):
+ * The Tchatator messages on the {@code chatrelay.messages.*} addresses (see {@code docs/event-bus.md}):
  * send, edit, delete, unread, history, mark-read, and through {@link Moderation} block and ban. Every change is
  * committed before the reply, then announced on {@code chatrelay.messages.created/updated/deleted}. The actor of
  * each request is the account the edge authenticated.
