@@ -20,6 +20,9 @@ import io.chatrelay.tchatator.codec.TchatatorRequest;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,8 +87,22 @@ final class TchatatorSession {
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> log("connection error: " + e.getMessage()));
     socket.shutdownHandler(v -> closeWhenAnswered("server shutting down"));
+    answerAfterHalfClose();
     armIdleTimer();
     log("connected");
+  }
+
+  /**
+   * A peer that half-closes after its last request ({@code nc -N}, a script's {@code shutdown(SHUT_WR)}) still
+   * gets its answers: the channel stays open at end of input, and closes once every request received is answered.
+   * (Vert.x has no public switch for Netty's half-closure, hence the internal socket.)
+   */
+  private void answerAfterHalfClose() {
+    if (!(socket instanceof NetSocketInternal internal)) return;
+    internal.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    internal.eventHandler(event -> {
+      if (event instanceof ChannelInputShutdownEvent) closeWhenAnswered("end of input");
+    });
   }
 
   private void received(Buffer bytes) {
