@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The open sessions of one edge: how many per client address (for the per-address limit) and which ones have
@@ -15,6 +16,12 @@ final class SessionRegistry {
   private final Set<TchatatorSession> sessions = new LinkedHashSet<>();
   private final Map<String, Integer> perAddress = new HashMap<>();
   private final Map<Long, Set<TchatatorSession>> subscribers = new HashMap<>();
+  /** {@code chatrelay_connections{protocol="tchatator"}} (shared by every edge of the process). */
+  private final AtomicLong open;
+
+  SessionRegistry(AtomicLong open) {
+    this.open = open;
+  }
 
   /** Counts a new connection from {@code address}, unless {@code max} are already open from there. */
   boolean admit(String address, int max) {
@@ -25,12 +32,12 @@ final class SessionRegistry {
   }
 
   void add(TchatatorSession session) {
-    sessions.add(session);
+    if (sessions.add(session)) open.incrementAndGet();
   }
 
   /** Forgets a closed session: its address count and subscription. */
   void remove(TchatatorSession session, String address, Long subscribedAccount) {
-    sessions.remove(session);
+    if (sessions.remove(session)) open.decrementAndGet();
     perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     if (subscribedAccount != null) unsubscribe(subscribedAccount, session);
   }

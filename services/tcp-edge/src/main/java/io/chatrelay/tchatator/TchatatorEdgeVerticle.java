@@ -8,6 +8,9 @@ import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.tchatator.codec.ReplyEncoder;
 import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.vertx.core.Future;
+import io.chatrelay.shared.ops.ChatrelayMeters;
+import io.chatrelay.shared.ops.ReadinessFlag;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -39,6 +42,10 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   private NetServer server;
   private MessageConsumer<JsonObject> created;
   private volatile boolean running;
+  /** Readiness: the listener is bound. */
+  static final String READINESS_FLAG = "tcp-edge.listener";
+  private ReadinessFlag listening;
+  private Counter perAddressRefusals;
 
   public TchatatorEdgeVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -48,13 +55,19 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   public Future<?> start() {
     Supplier<TchatatorSettings> settings = TchatatorSettings.live(ctx.config());
     edge = new EdgeResources(vertx, settings, new StoreClient(vertx.eventBus()),
-      new TchatatorLog(vertx, settings, ctx.clock()), new SessionRegistry());
+      new TchatatorLog(vertx, settings, ctx.clock()),
+      new SessionRegistry(ctx.meters().connections(ChatrelayMeters.PROTOCOL_TCHATATOR)),
+      ctx.meters().messagesRelayed(ChatrelayMeters.PROTOCOL_TCHATATOR));
+    perAddressRefusals = ctx.meters().rateLimitRefusals(ChatrelayMeters.PROTOCOL_TCHATATOR, "max-connections-per-address");
+    listening = ctx.readiness().flag(READINESS_FLAG);
     created = vertx.eventBus().consumer(Addresses.MESSAGES_CREATED, this::deliverInRealTime);
     ChatrelayConfig cfg = ctx.config().get();
     server = vertx.createNetServer(new NetServerOptions()
         .setHost(cfg.getString("tchatator.host"))
         .setPort(cfg.getInt("tchatator.port"))
-        .setAcceptBacklog(cfg.getInt("tchatator.backlog")))
+        .setAcceptBacklog(cfg.getInt("tchatator.backlog"))
+        // finds dead peers of connections that stay silent on purpose (real-time mode has no idle timeout)
+        .setTcpKeepAlive(true))
       .connectHandler(this::accept);
     running = true;
     ctx.config().onChange(next -> {
@@ -62,6 +75,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
     });
     return created.completion()
       .compose(v -> server.listen())
+      .onSuccess(s -> listening.up())
       .onSuccess(s -> LOG.info("Tchatator edge listening on {}:{}", cfg.getString("tchatator.host"), s.actualPort()));
   }
 
@@ -69,6 +83,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     running = false;
+    listening.down("stopping");
     return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)
       .eventually(() -> created.unregister())
       .eventually(() -> edge.log().close());
@@ -78,6 +93,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
     String ip = socket.remoteAddress().hostAddress();
     int max = edge.settings().get().maxConnectionsPerAddress();
     if (!edge.registry().admit(ip, max)) {
+      perAddressRefusals.increment();
       edge.log().log("", ip, "refused: more than " + max + " connections from this address");
       socket.write(ReplyEncoder.encode(TchatatorReplies.refused(ReplyStatus.DENIED, TchatatorReplies.TOO_MANY_CONNECTIONS)
           .with("limit", max)))

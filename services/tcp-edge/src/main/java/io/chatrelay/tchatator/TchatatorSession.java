@@ -189,6 +189,7 @@ final class TchatatorSession {
     switch (r.command()) {
       case SEND_MSG:
         return store.request(new MessageRequest.Send(actor, r.id(RECIPIENT_ID), r.text(CONTENT)))
+          .onSuccess(j -> edge.relayed().increment())
           .map(j -> TchatatorReplies.sent(MessageView.fromJson(j.getJsonObject("message"))));
       case UPDT_MSG:
         return store.request(new MessageRequest.Update(actor, r.id(MESSAGE_ID), r.text(CONTENT)))
@@ -290,7 +291,8 @@ final class TchatatorSession {
   private void armIdleTimer() {
     if (closed) return;
     long timeout = edge.settings().get().idleTimeout().toNanos();
-    long idle = busy ? 0 : System.nanoTime() - lastActivityNanos;
+    // a connection in real-time mode waits for pushes on purpose; TCP keep-alive finds it if it dies
+    long idle = busy || realTime ? 0 : System.nanoTime() - lastActivityNanos;
     if (idle >= timeout) {
       closeWhenAnswered("idle for " + edge.settings().get().idleTimeout().toSeconds() + " s");
       return;
