@@ -9,7 +9,6 @@ import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.chatrelay.tchatator.codec.TchatatorDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -24,11 +23,10 @@ import static io.chatrelay.tchatator.EdgeFixture.expect;
 import static io.chatrelay.tchatator.EdgeFixture.login;
 
 /**
- * Prints figures, asserts none. Not part of the normal build (tag {@code benchmark}); run it with
- * {@code mvn -B -o -q -pl services/tcp-edge -am verify -Dtest=TchatatorBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Dtchatator.test.excluded-groups=none}
+ * Prints figures, asserts none. Not part of the normal build (surefire runs *Test classes only); run it with
+ * {@code mvn -B -o -q -pl services/tcp-edge -am verify -Dtest=TchatatorBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * and read {@code services/tcp-edge/target/surefire-reports/io.chatrelay.tchatator.TchatatorBenchmark-output.txt}.
  */
-@Tag("benchmark")
 class TchatatorBenchmark {
   static final String KEY = "3f9a1c0b7d2e4f6a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a";
 

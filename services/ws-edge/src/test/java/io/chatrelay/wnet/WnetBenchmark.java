@@ -13,7 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -36,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * process and across a 2-member cluster, and the server heap per idle connection. Excluded from the normal test
  * run; see docs/wnet-protocol.md for the command.
  */
-@Tag("benchmark")
 class WnetBenchmark {
   private static final int WARMUP_ROUND_TRIPS = 5_000;
   private static final int ROUND_TRIPS = 20_000;
