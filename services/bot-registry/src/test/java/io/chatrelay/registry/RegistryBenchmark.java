@@ -3,19 +3,16 @@ package io.chatrelay.registry;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.ClaimResult;
+import io.chatrelay.shared.testing.LoadRun;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
@@ -62,44 +59,7 @@ class RegistryBenchmark {
 
   /** Runs {@code total} operations with {@link #IN_FLIGHT} under way at a time; prints rate and latencies. */
   private static Future<Void> measure(String label, int total, IntFunction<Future<?>> operation) {
-    long[] latencies = new long[total];
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    Promise<Void> finished = Promise.promise();
-    long started = System.nanoTime();
-    Runnable[] worker = new Runnable[1];
-    worker[0] = () -> {
-      int i = next.getAndIncrement();
-      if (i >= total) return;
-      long t0 = System.nanoTime();
-      operation.apply(i).onComplete(ar -> {
-        if (ar.failed()) {
-          finished.tryFail(ar.cause());
-          return;
-        }
-        latencies[i] = System.nanoTime() - t0;
-        if (done.incrementAndGet() == total) {
-          report(label, latencies, System.nanoTime() - started);
-          finished.tryComplete();
-        } else {
-          worker[0].run();
-        }
-      });
-    };
-    for (int w = 0; w < IN_FLIGHT; w++) worker[0].run();
-    return finished.future();
-  }
-
-  private static void report(String label, long[] latencies, long elapsedNanos) {
-    long[] sorted = latencies.clone();
-    Arrays.sort(sorted);
-    System.out.printf(Locale.ROOT, "%-42s %7d ops  %9.0f ops/s  p50 %7.0f us  p99 %7.0f us  max %7.0f us  (%d in flight)%n",
-      label, sorted.length, sorted.length / (elapsedNanos / 1e9), micros(sorted, 0.50), micros(sorted, 0.99),
-      sorted[sorted.length - 1] / 1e3, IN_FLIGHT);
-  }
-
-  private static double micros(long[] sorted, double quantile) {
-    return sorted[Math.min(sorted.length - 1, (int) (sorted.length * quantile))] / 1e3;
+    return LoadRun.runAndPrint(label, total, IN_FLIGHT, operation).mapEmpty();
   }
 
   /** A valid bot name (letters only) for index {@code i}. */

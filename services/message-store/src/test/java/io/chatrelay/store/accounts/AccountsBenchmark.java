@@ -2,8 +2,7 @@ package io.chatrelay.store.accounts;
 
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.config.ChatrelayConfig;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.chatrelay.shared.testing.LoadRun;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -17,11 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 /**
  * Figures for docs and reports, not a pass/fail test (excluded from the normal run by the surefire configuration).
@@ -76,9 +72,9 @@ class AccountsBenchmark {
     databases.open(cfg).compose(db -> {
       AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC());
       return store.create("bench", Role.MEMBER, "benchmark password")
-        .compose(created -> run(logins, logins, i -> store.authenticatePassword("bench", "benchmark password")))
+        .compose(created -> LoadRun.run(logins, logins, i -> store.authenticatePassword("bench", "benchmark password")))
         .onSuccess(stats -> System.out.printf("H2: authenticatePassword, %d iterations, %d at once: %s%n",
-          DEFAULT_ITERATIONS, logins, stats))
+          DEFAULT_ITERATIONS, logins, stats.line("authenticatePassword")))
         .eventually(store::close);
     }).onComplete(ctx.succeedingThenComplete());
   }
@@ -91,58 +87,20 @@ class AccountsBenchmark {
     List<String> keys = new ArrayList<>();
     databases.open(cfg).compose(db -> {
       AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC());
-      return run(ACCOUNTS, IN_FLIGHT, i -> store.create("bench" + i, Role.MEMBER, null).onSuccess(k -> {
+      return LoadRun.run(ACCOUNTS, IN_FLIGHT, i -> store.create("bench" + i, Role.MEMBER, null).onSuccess(k -> {
           synchronized (keys) {
             keys.add(k.apiKey());
           }
         }))
         .compose(created -> {
-          System.out.printf("%s: create (API key only) %s%n", backend, created);
-          return run(LOOKUPS / 4, IN_FLIGHT, i -> store.authenticateKey(keys.get(i % keys.size())));   // warm-up
+          System.out.printf("%s: %s%n", backend, created.line("create (API key only)"));
+          return LoadRun.run(LOOKUPS / 4, IN_FLIGHT, i -> store.authenticateKey(keys.get(i % keys.size())));   // warm-up
         })
-        .compose(warm -> run(LOOKUPS, IN_FLIGHT, i -> store.authenticateKey(keys.get((i * 7919) % keys.size()))))
+        .compose(warm -> LoadRun.run(LOOKUPS, IN_FLIGHT, i -> store.authenticateKey(keys.get((i * 7919) % keys.size()))))
         .onSuccess(stats -> System.out.printf("%s: authenticateKey among %d accounts, %d in flight: %s%n", backend,
-          ACCOUNTS, IN_FLIGHT, stats))
+          ACCOUNTS, IN_FLIGHT, stats.line("authenticateKey")))
         .eventually(store::close);
     }).onComplete(ctx.succeedingThenComplete());
   }
 
-  /** Throughput and latency of {@code total} operations with {@code inFlight} of them running at any time. */
-  private record Stats(int operations, double seconds, long[] latenciesNanos) {
-    @Override
-    public String toString() {
-      long[] sorted = latenciesNanos.clone();
-      Arrays.sort(sorted);
-      return String.format("%d ops in %.2f s = %.0f ops/s, latency p50 %.2f ms, p99 %.2f ms", operations, seconds,
-        operations / seconds, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
-    }
-  }
-
-  private static Future<Stats> run(int total, int inFlight, IntFunction<Future<?>> operation) {
-    Promise<Stats> done = Promise.promise();
-    long[] latencies = new long[total];
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger finished = new AtomicInteger();
-    long start = System.nanoTime();
-    Runnable[] launch = new Runnable[1];
-    launch[0] = () -> {
-      int i = next.getAndIncrement();
-      if (i >= total) return;
-      long t0 = System.nanoTime();
-      operation.apply(i).onComplete(ar -> {
-        if (ar.failed()) {
-          done.tryFail(ar.cause());
-          return;
-        }
-        latencies[i] = System.nanoTime() - t0;
-        if (finished.incrementAndGet() == total) {
-          done.tryComplete(new Stats(total, (System.nanoTime() - start) / 1e9, latencies));
-        } else {
-          launch[0].run();
-        }
-      });
-    };
-    for (int k = 0; k < Math.min(inFlight, total); k++) launch[0].run();
-    return done.future();
-  }
 }

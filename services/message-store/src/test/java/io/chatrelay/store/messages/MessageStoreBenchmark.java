@@ -6,6 +6,7 @@ import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.TestConfigs;
+import io.chatrelay.shared.testing.LoadRun;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,56 +171,17 @@ class MessageStoreBenchmark {
   }
 
   private static Future<Void> repeated(String label, Supplier<Future<?>> query) {
-    return load(REPEATS, 1, i -> query.get()).map(latencies -> {
-      report(String.format("%s: p50 %,d us, p99 %,d us (%d runs)", label, percentile(latencies, 50) / 1000,
-        percentile(latencies, 99) / 1000, REPEATS));
+    return LoadRun.run(REPEATS, 1, i -> query.get()).map(r -> {
+      report(String.format("%s: p50 %,.0f us, p99 %,.0f us (%d runs)", label, r.micros(0.50), r.micros(0.99), REPEATS));
       return null;
     });
   }
 
   private static Future<Void> timed(String label, int total, IntFunction<Future<?>> request) {
-    long start = System.nanoTime();
-    return load(total, IN_FLIGHT, request).map(latencies -> {
-      double seconds = (System.nanoTime() - start) / 1e9;
-      report(String.format("%s: %,d sends, %,.0f/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms", label, total,
-        total / seconds, percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6,
-        percentile(latencies, 100) / 1e6));
+    return LoadRun.run(total, IN_FLIGHT, request).map(r -> {
+      report(r.line(label + " (sends)"));
       return null;
     });
-  }
-
-  /** Runs {@code total} requests keeping {@code inFlight} outstanding; each one's latency in nanoseconds. */
-  private static Future<long[]> load(int total, int inFlight, IntFunction<Future<?>> request) {
-    Promise<long[]> done = Promise.promise();
-    long[] latencies = new long[total];
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger finished = new AtomicInteger();
-    Runnable launch = new Runnable() {
-      @Override
-      public void run() {
-        int i = next.getAndIncrement();
-        if (i >= total) return;
-        long t0 = System.nanoTime();
-        request.apply(i).onComplete(ar -> {
-          if (ar.failed()) {
-            done.tryFail(ar.cause());
-            return;
-          }
-          latencies[i] = System.nanoTime() - t0;
-          if (finished.incrementAndGet() == total) done.complete(latencies);
-          else run();
-        });
-      }
-    };
-    for (int k = 0; k < inFlight; k++) launch.run();
-    return done.future();
-  }
-
-  private static long percentile(long[] values, int p) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
   private static void report(String line) {
