@@ -24,7 +24,10 @@ import java.util.function.Supplier;
 public final class ConfigReloader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
   /** Settings read only at start: a change is logged as needing a restart. */
-  static final List<String> RESTART_ONLY = List.of("admin.", "cluster.", "database.", "node.", "wnet.host", "wnet.port", "wnet.path",
+  static final List<String> RESTART_ONLY = List.of("admin.", "cluster.", "database.", "node.",
+    // the WS edge builds its servers and session limits at start; only the registry's takeover window is live
+    "wnet.host", "wnet.port", "wnet.path", "wnet.max-frame-bytes", "wnet.ping-interval-ms", "wnet.dead-after-ms",
+    "wnet.max-queued-bytes", "wnet.max-connections-per-address", "wnet.max-frames-per-second", "wnet.server-instances",
     "tchatator.host", "tchatator.port", "tchatator.backlog");
 
   private final Vertx vertx;
