@@ -1,6 +1,7 @@
 package io.chatrelay.registry;
 
 import io.chatrelay.shared.bus.BusFailure;
+
 import io.vertx.core.json.JsonObject;
 
 /** Protocol_4.1 bot names: 1 to 18 ASCII letters. */

@@ -6,6 +6,7 @@ import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.wnet.BotEvent;
 import io.chatrelay.shared.wnet.ClaimResult;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;

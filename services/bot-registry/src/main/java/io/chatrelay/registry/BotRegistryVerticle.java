@@ -8,6 +8,7 @@ import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.cluster.HazelcastClusterView;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.wnet.ClaimResult;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

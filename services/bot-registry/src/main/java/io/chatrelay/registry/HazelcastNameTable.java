@@ -1,20 +1,24 @@
 package io.chatrelay.registry;
 
+import io.chatrelay.shared.bus.BotOwner;
+import io.chatrelay.shared.bus.BusFailure;
+
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
-import io.chatrelay.shared.bus.BotOwner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The cluster-wide name table: a Hazelcast {@link IMap} of name -> {@link BotOwner#encode()}. Conditional writes
@@ -36,25 +40,25 @@ final class HazelcastNameTable implements NameTable {
   @Override
   public Future<BotOwner> putIfAbsent(String name, BotOwner owner) {
     String encoded = owner.encode();
-    return vertx.executeBlocking(() -> map.putIfAbsent(name, encoded), false).map(HazelcastNameTable::decode);
+    return guard(() -> vertx.executeBlocking(() -> map.putIfAbsent(name, encoded), false).map(HazelcastNameTable::decode));
   }
 
   @Override
   public Future<BotOwner> get(String name) {
-    return Future.fromCompletionStage(map.getAsync(name), vertx.getOrCreateContext()).map(HazelcastNameTable::decode);
+    return guard(() -> Future.fromCompletionStage(map.getAsync(name), vertx.getOrCreateContext()).map(HazelcastNameTable::decode));
   }
 
   @Override
   public Future<Boolean> remove(String name, BotOwner owner) {
     String encoded = owner.encode();
-    return vertx.executeBlocking(() -> map.remove(name, encoded), false);
+    return guard(() -> vertx.executeBlocking(() -> map.remove(name, encoded), false));
   }
 
   @Override
   public Future<Boolean> replace(String name, BotOwner expected, BotOwner owner) {
     String old = expected.encode();
     String encoded = owner.encode();
-    return vertx.executeBlocking(() -> map.replace(name, old, encoded), false);
+    return guard(() -> vertx.executeBlocking(() -> map.replace(name, old, encoded), false));
   }
 
   @Override
@@ -71,6 +75,23 @@ final class HazelcastNameTable implements NameTable {
     return vertx.executeBlocking(() -> map.addEntryListener(new Forwarder(listener), false), false)
       .map(id -> () -> vertx.executeBlocking(() -> map.removeEntryListener(id), false).mapEmpty());
   }
+
+  /**
+   * Runs a map operation; if this member's Hazelcast has stopped (it left the cluster or is shutting down), the
+   * table is unavailable here — a 503 the caller can retry elsewhere — not an internal error.
+   */
+  private static <T> Future<T> guard(Supplier<Future<T>> operation) {
+    Future<T> result;
+    try {
+      result = operation.get();
+    } catch (HazelcastInstanceNotActiveException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.recover(t -> Future.failedFuture(t instanceof HazelcastInstanceNotActiveException ? STOPPED.exception() : t));
+  }
+
+  private static final BusFailure STOPPED = BusFailure.of(BusFailure.UNAVAILABLE, "unavailable",
+    "this node's cluster member has stopped; retry");
 
   private static BotOwner decode(String encoded) {
     return encoded == null ? null : BotOwner.decode(encoded);

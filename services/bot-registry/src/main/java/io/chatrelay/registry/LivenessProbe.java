@@ -5,6 +5,7 @@ import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.config.LiveConfig;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,6 +1,7 @@
 package io.chatrelay.registry;
 
 import io.chatrelay.shared.bus.BotOwner;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;

@@ -2,6 +2,7 @@ package io.chatrelay.registry;
 
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.wnet.BotEvent;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

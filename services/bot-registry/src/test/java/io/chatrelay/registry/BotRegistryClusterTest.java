@@ -1,11 +1,12 @@
 package io.chatrelay.registry;
 
-import com.hazelcast.map.IMap;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.wnet.BotEvent;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.ClaimResult;
+
+import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;

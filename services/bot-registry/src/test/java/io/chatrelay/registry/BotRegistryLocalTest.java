@@ -10,6 +10,7 @@ import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.shared.wnet.BotEvent;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.ClaimResult;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -7,6 +7,7 @@ import io.chatrelay.shared.wnet.BotEvent;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.BusBot;
 import io.chatrelay.shared.wnet.ClaimResult;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

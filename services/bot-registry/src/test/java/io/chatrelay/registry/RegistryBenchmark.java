@@ -1,9 +1,10 @@
 package io.chatrelay.registry;
 
 import io.chatrelay.shared.bus.BotOwner;
+import io.chatrelay.shared.testing.LoadRun;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.ClaimResult;
-import io.chatrelay.shared.testing.LoadRun;
+
 import io.vertx.core.Future;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;

@@ -6,6 +6,7 @@ import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.testing.TestCluster;
 import io.chatrelay.shared.wnet.BotRegistryClient;
+
 import io.vertx.core.Future;
 
 import java.time.Clock;

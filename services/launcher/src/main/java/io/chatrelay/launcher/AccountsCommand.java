@@ -7,6 +7,7 @@ import io.chatrelay.store.accounts.Account;
 import io.chatrelay.store.accounts.AccountStore;
 import io.chatrelay.store.accounts.IssuedKey;
 import io.chatrelay.store.db.Database;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;

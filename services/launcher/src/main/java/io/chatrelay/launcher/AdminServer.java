@@ -2,6 +2,7 @@ package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.ops.NodeOps;
+
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

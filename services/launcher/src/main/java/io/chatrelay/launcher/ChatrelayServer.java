@@ -6,6 +6,7 @@ import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.ops.NodeOps;
 import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.service.ServiceContext;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,6 +2,7 @@ package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;

@@ -1,10 +1,11 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
-import picocli.CommandLine;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -10,6 +11,8 @@ import sun.misc.Signal;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** {@code serve}: starts the chosen services in this process and runs until SIGTERM/SIGINT. */
@@ -65,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
 
     // SIGTERM (Kubernetes stopping the pod) and SIGINT run this hook; the JVM exits when it returns.
     // Registered before starting, so a SIGTERM during start-up also stops what has started.
-    java.util.concurrent.CompletableFuture<ChatrelayServer> started = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<ChatrelayServer> started = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ChatrelayServer running = started.getNow(null);
       long timeoutSeconds = (running == null ? cfg : running.config().get()).getLong("shutdown.timeout-seconds");
@@ -85,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = ChatrelayServer.start(cfg, chosen, settings::load, settings.configFile)
         .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       LOG.error("start failed: {}", e.getCause().getMessage(), e.getCause());
       return 1;
     }

@@ -5,6 +5,7 @@ import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.MessageStoreVerticle;
 import io.chatrelay.tchatator.TchatatorEdgeVerticle;
 import io.chatrelay.wnet.WsEdgeVerticle;
+
 import io.vertx.core.VerticleBase;
 
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
+
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.testing.TestCluster;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.shared.testing.TestPorts;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

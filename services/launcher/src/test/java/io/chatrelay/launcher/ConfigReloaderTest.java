@@ -2,6 +2,7 @@ package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
+
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;

@@ -1,6 +1,7 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.shared.testing.TestPorts;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

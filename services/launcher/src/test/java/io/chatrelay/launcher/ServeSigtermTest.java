@@ -1,6 +1,7 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.shared.testing.TestPorts;
+
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.shared.service.ServiceContext;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 

@@ -4,6 +4,7 @@ import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.accounts.AccountService;
 import io.chatrelay.store.db.Database;
 import io.chatrelay.store.messages.MessageService;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -3,6 +3,7 @@ package io.chatrelay.tchatator;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.MessageRequest;
+
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;

@@ -11,6 +11,7 @@ import io.chatrelay.shared.bus.MessageView;
 import io.chatrelay.tchatator.codec.Malformed;
 import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.chatrelay.tchatator.codec.TchatatorReply;
+
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;

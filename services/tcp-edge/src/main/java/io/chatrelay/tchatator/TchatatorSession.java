@@ -17,12 +17,13 @@ import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.chatrelay.tchatator.codec.TchatatorDecoder;
 import io.chatrelay.tchatator.codec.TchatatorReply;
 import io.chatrelay.tchatator.codec.TchatatorRequest;
+
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

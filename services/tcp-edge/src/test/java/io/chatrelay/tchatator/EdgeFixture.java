@@ -8,6 +8,7 @@ import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.MessageStoreVerticle;
 import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.chatrelay.tchatator.codec.TchatatorReply;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -7,6 +7,7 @@ import io.chatrelay.tchatator.EdgeFixture.Account;
 import io.chatrelay.tchatator.codec.DecoderLimits;
 import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.chatrelay.tchatator.codec.TchatatorDecoder;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.chatrelay.tchatator;
 
 import io.chatrelay.tchatator.codec.ReplyReader;
 import io.chatrelay.tchatator.codec.TchatatorReply;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -10,6 +10,7 @@ import io.chatrelay.store.MessageStoreVerticle;
 import io.chatrelay.tchatator.EdgeFixture.Account;
 import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.chatrelay.tchatator.codec.TchatatorReply;
+
 import io.vertx.core.Future;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;

@@ -7,6 +7,7 @@ import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.tchatator.EdgeFixture.Account;
 import io.chatrelay.tchatator.codec.ReplyStatus;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

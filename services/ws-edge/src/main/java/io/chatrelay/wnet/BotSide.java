@@ -5,6 +5,7 @@ import io.chatrelay.shared.bus.WnetDelivery;
 import io.chatrelay.shared.wnet.ClaimResult;
 import io.chatrelay.wnet.auth.PeerAuth;
 import io.chatrelay.wnet.codec.WnetReply;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.slf4j.Logger;

@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
 import io.chatrelay.wnet.codec.WnetReply;
+
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;

@@ -7,9 +7,10 @@ import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.bus.WnetDelivery;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.wnet.BotEvent;
+
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -7,6 +7,7 @@ import io.chatrelay.wnet.auth.PeerAuth;
 import io.chatrelay.wnet.codec.WnetCodec;
 import io.chatrelay.wnet.codec.WnetCommand;
 import io.chatrelay.wnet.codec.WnetReply;
+
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;

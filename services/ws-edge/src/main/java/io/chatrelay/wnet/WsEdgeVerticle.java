@@ -1,12 +1,13 @@
 package io.chatrelay.wnet;
 
+import io.chatrelay.shared.ops.ChatrelayMeters;
+import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.wnet.auth.Authenticator;
+
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.chatrelay.shared.ops.ReadinessFlag;
-import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.shareddata.LocalMap;
 import org.slf4j.Logger;

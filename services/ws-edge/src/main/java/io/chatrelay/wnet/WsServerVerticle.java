@@ -1,8 +1,10 @@
 package io.chatrelay.wnet;
 
+import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.wnet.auth.AuthCookie;
 import io.chatrelay.wnet.auth.Authenticator;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -11,11 +13,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import io.chatrelay.shared.ops.ChatrelayMeters;
 
 /**
  * One WebSocket server instance on one event loop (several share the port): accepts handshakes within the
@@ -73,11 +76,11 @@ final class WsServerVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    List<Future<Void>> released = new java.util.ArrayList<>();
+    List<Future<Void>> released = new ArrayList<>();
     for (WnetSession session : List.copyOf(sessions)) {
       released.add(session.terminate(CLOSE_GOING_AWAY, "Server shutting down"));
     }
-    return Future.join(released).transform(ar -> server.shutdown(CLOSING_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+    return Future.join(released).transform(ar -> server.shutdown(CLOSING_TIMEOUT_SECONDS, TimeUnit.SECONDS));
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {

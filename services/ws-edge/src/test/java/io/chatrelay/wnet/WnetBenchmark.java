@@ -9,6 +9,7 @@ import io.chatrelay.shared.testing.TestPorts;
 import io.chatrelay.wnet.testing.Await;
 import io.chatrelay.wnet.testing.WnetStack;
 import io.chatrelay.wnet.testing.WsPeer;
+
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -22,10 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.IntStream;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

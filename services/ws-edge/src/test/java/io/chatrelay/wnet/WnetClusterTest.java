@@ -8,6 +8,7 @@ import io.chatrelay.shared.testing.TestPorts;
 import io.chatrelay.wnet.testing.Await;
 import io.chatrelay.wnet.testing.WnetStack;
 import io.chatrelay.wnet.testing.WsPeer;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import io.chatrelay.wnet.testing.Await;
 import io.chatrelay.wnet.testing.RawWsPeer;
 import io.chatrelay.wnet.testing.WnetStack;
 import io.chatrelay.wnet.testing.WsPeer;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;

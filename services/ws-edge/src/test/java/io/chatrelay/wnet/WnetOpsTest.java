@@ -8,6 +8,7 @@ import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.wnet.testing.Await;
 import io.chatrelay.wnet.testing.WnetStack;
 import io.chatrelay.wnet.testing.WsPeer;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

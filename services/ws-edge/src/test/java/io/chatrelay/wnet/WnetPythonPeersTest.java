@@ -4,6 +4,7 @@ import io.chatrelay.shared.cluster.LocalClusterView;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.wnet.testing.Await;
 import io.chatrelay.wnet.testing.WnetStack;
+
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import io.chatrelay.shared.wnet.BusBot;
 import io.chatrelay.wnet.testing.Await;
 import io.chatrelay.wnet.testing.WnetStack;
 import io.chatrelay.wnet.testing.WsPeer;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;

@@ -2,6 +2,7 @@ package io.chatrelay.shared.cluster;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.ops.NodeOps;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -5,6 +5,7 @@ import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.ops.NodeOps;
 import io.chatrelay.shared.ops.Readiness;
+
 import io.vertx.core.Vertx;
 
 import java.time.Clock;

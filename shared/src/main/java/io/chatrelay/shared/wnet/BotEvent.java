@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.Replies;
+
 import io.vertx.core.json.JsonObject;
 
 import java.util.Locale;

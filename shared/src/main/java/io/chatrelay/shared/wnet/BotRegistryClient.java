@@ -3,6 +3,7 @@ package io.chatrelay.shared.wnet;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

@@ -1,6 +1,7 @@
 package io.chatrelay.shared.cluster;
 
 import io.chatrelay.shared.testing.TestCluster;
+
 import io.vertx.core.Promise;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;

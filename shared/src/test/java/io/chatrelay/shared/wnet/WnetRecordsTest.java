@@ -2,6 +2,7 @@ package io.chatrelay.shared.wnet;
 
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
+
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

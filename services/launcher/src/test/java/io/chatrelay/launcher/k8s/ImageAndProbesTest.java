@@ -4,6 +4,7 @@ import io.chatrelay.launcher.ChatrelayServer;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.shared.testing.TestPorts;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Probe;

@@ -4,6 +4,7 @@ import io.chatrelay.launcher.AdminServer;
 import io.chatrelay.launcher.ServiceCatalog;
 import io.chatrelay.shared.cluster.HazelcastSettings;
 import io.chatrelay.shared.config.ChatrelayConfig;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;

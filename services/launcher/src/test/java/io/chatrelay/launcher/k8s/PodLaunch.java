@@ -1,6 +1,7 @@
 package io.chatrelay.launcher.k8s;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

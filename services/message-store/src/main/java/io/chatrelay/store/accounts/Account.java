@@ -2,6 +2,7 @@ package io.chatrelay.store.accounts;
 
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Role;
+
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;

@@ -7,6 +7,7 @@ import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.db.Database;
+
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -7,6 +7,7 @@ import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.store.db.Database;
 import io.chatrelay.store.db.SqlErrors;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

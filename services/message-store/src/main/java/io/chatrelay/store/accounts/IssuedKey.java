@@ -1,6 +1,7 @@
 package io.chatrelay.store.accounts;
 
 import io.chatrelay.shared.bus.AccountInfo;
+
 import io.vertx.core.json.JsonObject;
 
 /**

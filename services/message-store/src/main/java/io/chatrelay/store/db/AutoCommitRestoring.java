@@ -1,10 +1,10 @@
 package io.chatrelay.store.db;
 
-import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import javax.sql.DataSource;
 
 /**
  * Works around vertx-jdbc-client 5.0.10 returning a connection to its pool with auto-commit off after a

@@ -1,6 +1,7 @@
 package io.chatrelay.store.db;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;

@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.BanInfo;
 import io.chatrelay.shared.bus.BlockInfo;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.store.db.SqlDialect;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;

@@ -10,8 +10,11 @@ import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.MessageView;
 import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.db.Database;
+
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -19,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -68,19 +72,19 @@ public final class MessageService {
    */
   private <R> MessageConsumer<JsonObject> consumer(String address, Function<JsonObject, R> parse,
                                                   Function<R, Future<JsonObject>> handler) {
-    io.micrometer.core.instrument.Timer timer = ctx.meters().dbLatency(address.substring(address.lastIndexOf('.') + 1));
+    Timer timer = ctx.meters().dbLatency(address.substring(address.lastIndexOf('.') + 1));
     return bus.consumer(address, Replies.handle(body -> {
       long started = System.nanoTime();
       return handler.apply(parse.apply(body))
-        .onComplete(ar -> timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS))
+        .onComplete(ar -> timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .onFailure(this::countRateLimitRefusal);
     }));
   }
 
   private void countRateLimitRefusal(Throwable t) {
-    io.chatrelay.shared.bus.BusFailure f = io.chatrelay.shared.bus.BusFailure.from(t);
-    if (f.code() == io.chatrelay.shared.bus.BusFailure.RATE_LIMITED) {
-      ctx.meters().rateLimitRefusals(io.chatrelay.shared.ops.ChatrelayMeters.PROTOCOL_TCHATATOR,
+    BusFailure f = BusFailure.from(t);
+    if (f.code() == BusFailure.RATE_LIMITED) {
+      ctx.meters().rateLimitRefusals(ChatrelayMeters.PROTOCOL_TCHATATOR,
         "max-messages-per-" + f.details().getString("window", "minute")).increment();
     }
   }

@@ -9,6 +9,7 @@ import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.db.Database;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,7 @@ package io.chatrelay.store.messages;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.MessageReasons;
 import io.chatrelay.shared.config.ChatrelayConfig;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 

@@ -1,6 +1,7 @@
 package io.chatrelay.store.messages;
 
 import io.chatrelay.shared.bus.MessageView;
+
 import io.vertx.sqlclient.Row;
 
 /** A row of the {@code message} table. */

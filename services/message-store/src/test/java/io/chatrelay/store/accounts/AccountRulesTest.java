@@ -1,6 +1,7 @@
 package io.chatrelay.store.accounts;
 
 import io.chatrelay.shared.bus.BusFailure;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

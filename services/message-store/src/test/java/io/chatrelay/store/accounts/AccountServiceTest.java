@@ -1,14 +1,12 @@
 package io.chatrelay.store.accounts;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.cluster.LocalClusterView;
 import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.MessageStoreVerticle;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -23,6 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.time.Clock;
 import java.util.List;
 

@@ -6,6 +6,7 @@ import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.testing.MutableClock;
 import io.chatrelay.store.db.Database;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,7 @@ package io.chatrelay.store.accounts;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.LoadRun;
+
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;

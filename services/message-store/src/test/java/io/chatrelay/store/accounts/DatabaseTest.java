@@ -5,6 +5,7 @@ import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.store.db.Database;
 import io.chatrelay.store.db.Migrations;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

@@ -1,6 +1,7 @@
 package io.chatrelay.store.accounts;
 
 import io.chatrelay.shared.bus.BusFailure;
+
 import io.vertx.core.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;

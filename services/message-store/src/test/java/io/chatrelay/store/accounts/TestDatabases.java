@@ -2,6 +2,7 @@ package io.chatrelay.store.accounts;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.store.db.Database;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;

@@ -3,6 +3,7 @@ package io.chatrelay.store.messages;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.Role;
+
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

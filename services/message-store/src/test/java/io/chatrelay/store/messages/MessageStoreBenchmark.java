@@ -5,8 +5,9 @@ import io.chatrelay.shared.bus.MessagePage;
 import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.config.ChatrelayConfig;
-import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.shared.testing.LoadRun;
+import io.chatrelay.shared.testing.TestConfigs;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -13,6 +13,7 @@ import io.chatrelay.shared.bus.MessageView;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.MutableClock;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;

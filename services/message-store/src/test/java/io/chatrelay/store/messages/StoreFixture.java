@@ -12,6 +12,7 @@ import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.MessageStoreVerticle;
 import io.chatrelay.store.db.Database;
 import io.chatrelay.store.db.SqlDialect;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

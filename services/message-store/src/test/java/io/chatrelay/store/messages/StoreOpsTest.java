@@ -7,6 +7,7 @@ import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.ops.NodeOps;
 import io.chatrelay.shared.testing.MutableClock;
 import io.chatrelay.shared.testing.TestConfigs;
+
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;

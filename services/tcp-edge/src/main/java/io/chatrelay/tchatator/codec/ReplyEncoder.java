@@ -1,6 +1,7 @@
 package io.chatrelay.tchatator.codec;
 
 import io.chatrelay.shared.bus.MessageView;
+
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;

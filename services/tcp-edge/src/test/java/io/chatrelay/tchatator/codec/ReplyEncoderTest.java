@@ -1,6 +1,7 @@
 package io.chatrelay.tchatator.codec;
 
 import io.chatrelay.shared.bus.MessageView;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

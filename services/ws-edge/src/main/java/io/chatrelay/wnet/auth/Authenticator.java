@@ -3,6 +3,7 @@ package io.chatrelay.wnet.auth;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
+
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;

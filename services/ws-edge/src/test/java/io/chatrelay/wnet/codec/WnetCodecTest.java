@@ -9,6 +9,7 @@ import io.chatrelay.wnet.codec.WnetCommand.Invalid;
 import io.chatrelay.wnet.codec.WnetCommand.ScSend;
 import io.chatrelay.wnet.codec.WnetCommand.Search;
 import io.chatrelay.wnet.codec.WnetCommand.Unknown;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

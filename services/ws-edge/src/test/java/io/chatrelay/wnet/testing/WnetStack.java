@@ -8,6 +8,7 @@ import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.MessageStoreVerticle;
 import io.chatrelay.wnet.WsEdgeVerticle;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
