@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.MessageView;
 import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.tchatator.codec.ReplyEncoder;
 import io.chatrelay.tchatator.codec.ReplyStatus;
@@ -33,11 +34,14 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TchatatorEdgeVerticle.class);
   /** How long a stop waits for connections to finish the request they are answering. */
   private static final long SHUTDOWN_GRACE_SECONDS = 10;
+  /** Readiness: the port is bound (down again as soon as the edge stops). */
+  static final String READINESS_FLAG = "tcp-edge.listener";
 
   private final ServiceContext ctx;
   private EdgeResources edge;
   private NetServer server;
   private MessageConsumer<JsonObject> created;
+  private ReadinessFlag listening;
   private volatile boolean running;
 
   public TchatatorEdgeVerticle(ServiceContext ctx) {
@@ -51,6 +55,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
       new TchatatorLog(vertx, settings, ctx.clock()), new SessionRegistry());
     created = vertx.eventBus().consumer(Addresses.MESSAGES_CREATED, this::deliverInRealTime);
     ChatrelayConfig cfg = ctx.config().get();
+    listening = ctx.readiness().flag(READINESS_FLAG);
     server = vertx.createNetServer(new NetServerOptions()
         .setHost(cfg.getString("tchatator.host"))
         .setPort(cfg.getInt("tchatator.port"))
@@ -62,6 +67,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
     });
     return created.completion()
       .compose(v -> server.listen())
+      .onSuccess(s -> listening.up())
       .onSuccess(s -> LOG.info("Tchatator edge listening on {}:{}", cfg.getString("tchatator.host"), s.actualPort()));
   }
 
@@ -69,6 +75,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     running = false;
+    listening.down("stopping");
     return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)
       .eventually(() -> created.unregister())
       .eventually(() -> edge.log().close());
