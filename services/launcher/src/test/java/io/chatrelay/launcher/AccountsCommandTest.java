@@ -1,5 +1,6 @@
 package io.chatrelay.launcher;
 
+import io.chatrelay.launcher.LauncherCli.Run;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.store.accounts.AccountStore;
@@ -8,51 +9,23 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static io.chatrelay.launcher.LauncherCli.field;
+import static io.chatrelay.launcher.LauncherCli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code accounts} command on an embedded file database, checked against the store itself. */
 class AccountsCommandTest {
 
-  record Run(int code, String out, String err) {
-  }
-
-  private static synchronized Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   private static String[] args(Path dir, String... command) {
     List<String> all = new ArrayList<>(List.of(command));
     all.addAll(List.of("--set", "node.data-dir=" + dir, "--set", "accounts.password-iterations=1000"));
     return all.toArray(String[]::new);
-  }
-
-  private static String field(String out, String name) {
-    Matcher m = Pattern.compile("(?m)^" + name + ": (.+)$").matcher(out);
-    assertThat(m.find()).as("'%s' in %s", name, out).isTrue();
-    return m.group(1).trim();
   }
 
   @Test

@@ -68,7 +68,17 @@ public final class AdminProbe {
       + (last != null ? last : lastError));
   }
 
-  Future<Void> close() {
+  /** One probe of {@code /health/ready} on {@code port}, asked until a reply matches (see {@link #awaitReply}). */
+  public static Reply awaitReadiness(Vertx vertx, int port, Predicate<Reply> wanted, Duration within) throws Exception {
+    AdminProbe probe = new AdminProbe(vertx, port);
+    try {
+      return probe.awaitReply(AdminServer.READY_PATH, wanted, within);
+    } finally {
+      probe.close();
+    }
+  }
+
+  public Future<Void> close() {
     return client.close();
   }
 }

@@ -1,9 +1,6 @@
 package io.chatrelay.launcher;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,28 +16,13 @@ import java.util.function.Predicate;
  */
 public final class ChatrelayProcess implements AutoCloseable {
   private final Process process;
-  private final List<String> lines = new ArrayList<>();
+  private final OutputLines lines;
   private final String name;
-  private final Thread reader;
 
   private ChatrelayProcess(String name, Process process) {
     this.name = name;
     this.process = process;
-    reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          synchronized (lines) {
-            lines.add(line);
-            lines.notifyAll();
-          }
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    }, "output-" + name);
-    reader.setDaemon(true);
-    reader.start();
+    this.lines = new OutputLines(name, process.getInputStream());
   }
 
   /** Starts {@code java -cp <test classpath> io.chatrelay.launcher.Main <args>} in {@code dir} with extra env. */
@@ -49,6 +31,8 @@ public final class ChatrelayProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
+    // C1 only: short-lived test processes start faster and leave more of the shared cores to the others
+    cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-Djava.net.preferIPv4Stack=true");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -60,33 +44,31 @@ public final class ChatrelayProcess implements AutoCloseable {
     return new ChatrelayProcess(name, pb.start());
   }
 
+  public String name() {
+    return name;
+  }
+
   /** Waits until a line of output matches, or fails with the output so far. */
   public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
-    synchronized (lines) {
-      while (true) {
-        for (; seen < lines.size(); seen++) {
-          if (match.test(lines.get(seen))) return lines.get(seen);
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
-          throw new AssertionError(name + ": no matching line within " + timeout + " (alive=" + process.isAlive()
-            + "); output:\n" + String.join("\n", lines));
-        }
-        lines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
-      }
-    }
+    return awaitLineAfter(0, match, timeout);
   }
 
   public String awaitLine(String contains, Duration timeout) throws InterruptedException {
     return awaitLine(l -> l.contains(contains), timeout);
   }
 
+  /** How many lines the process has printed so far: pass it to {@link #awaitLineAfter} to wait for a new line. */
+  public int mark() {
+    return lines.count();
+  }
+
+  /** Waits until a line printed after {@code mark} matches, or fails with the output so far. */
+  public String awaitLineAfter(int mark, Predicate<String> match, Duration timeout) throws InterruptedException {
+    return lines.line(lines.awaitFrom(mark, match, timeout, process::isAlive));
+  }
+
   public String output() {
-    synchronized (lines) {
-      return String.join("\n", lines);
-    }
+    return lines.toString();
   }
 
   public long pid() {
@@ -108,7 +90,7 @@ public final class ChatrelayProcess implements AutoCloseable {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
     }
-    reader.join(5000); // the last lines it printed
+    lines.awaitEnd(Duration.ofSeconds(5)); // the last lines it printed
     return process.exitValue();
   }
 

@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.MessageView;
 import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.tchatator.codec.ReplyEncoder;
 import io.chatrelay.tchatator.codec.ReplyStatus;
@@ -36,11 +37,14 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TchatatorEdgeVerticle.class);
   /** How long a stop waits for connections to finish the request they are answering. */
   private static final long SHUTDOWN_GRACE_SECONDS = 10;
+  /** Readiness: the port is bound (down again as soon as the edge stops). */
+  static final String READINESS_FLAG = "tcp-edge.listener";
 
   private final ServiceContext ctx;
   private EdgeResources edge;
   private NetServer server;
   private MessageConsumer<JsonObject> created;
+  private ReadinessFlag listening;
   private volatile boolean running;
   /** Readiness: the listener is bound. */
   static final String READINESS_FLAG = "tcp-edge.listener";
@@ -62,6 +66,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
     listening = ctx.readiness().flag(READINESS_FLAG);
     created = vertx.eventBus().consumer(Addresses.MESSAGES_CREATED, this::deliverInRealTime);
     ChatrelayConfig cfg = ctx.config().get();
+    listening = ctx.readiness().flag(READINESS_FLAG);
     server = vertx.createNetServer(new NetServerOptions()
         .setHost(cfg.getString("tchatator.host"))
         .setPort(cfg.getInt("tchatator.port"))

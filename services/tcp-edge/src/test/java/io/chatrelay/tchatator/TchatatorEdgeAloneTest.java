@@ -4,12 +4,14 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.MessagePage;
 import io.chatrelay.shared.cluster.LocalClusterView;
 import io.chatrelay.shared.config.LiveConfig;
+import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.tchatator.codec.ReplyStatus;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The edge without the message store: the settings administrator logs in without it, a store request then gets
  * 503/UNAVAIL; and stopping the edge while a request is in flight (the store's unread address is played by the
- * test, to hold the request as long as needed) answers it before closing the connection.
+ * test, to hold the request as long as needed) answers it before closing the connection. Its readiness condition
+ * (port bound) is up while it listens.
  */
 @ExtendWith(VertxExtension.class)
 class TchatatorEdgeAloneTest {
@@ -65,6 +68,23 @@ class TchatatorEdgeAloneTest {
       .onComplete(test.succeeding(reply -> test.verify(() -> {
         expect(reply, ReplyStatus.OK);
         assertThat(reply.messages()).isEmpty();
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void theListenerIsAReadinessConditionUpOnlyWhileTheEdgeListens(Vertx vertx, VertxTestContext test) {
+    ServiceContext ctx = EdgeFixture.context(vertx, config, new LocalClusterView());
+    HealthChecks readiness = ctx.readiness().healthChecks();
+    vertx.deployVerticle(new TchatatorEdgeVerticle(ctx))
+      .compose(id -> readiness.checkStatus(TchatatorEdgeVerticle.READINESS_FLAG).map(listening -> {
+        assertThat(listening.getUp()).isTrue();
+        return id;
+      }))
+      .compose(vertx::undeploy)
+      .compose(v -> readiness.checkStatus(TchatatorEdgeVerticle.READINESS_FLAG))
+      .onComplete(test.succeeding(stopped -> test.verify(() -> {
+        assertThat(stopped.getUp()).isFalse();
         test.completeNow();
       })));
   }
