@@ -46,9 +46,6 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> created;
   private ReadinessFlag listening;
   private volatile boolean running;
-  /** Readiness: the listener is bound. */
-  static final String READINESS_FLAG = "tcp-edge.listener";
-  private ReadinessFlag listening;
   private Counter perAddressRefusals;
 
   public TchatatorEdgeVerticle(ServiceContext ctx) {
@@ -66,7 +63,6 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
     listening = ctx.readiness().flag(READINESS_FLAG);
     created = vertx.eventBus().consumer(Addresses.MESSAGES_CREATED, this::deliverInRealTime);
     ChatrelayConfig cfg = ctx.config().get();
-    listening = ctx.readiness().flag(READINESS_FLAG);
     server = vertx.createNetServer(new NetServerOptions()
         .setHost(cfg.getString("tchatator.host"))
         .setPort(cfg.getInt("tchatator.port"))
