@@ -69,9 +69,7 @@ class WnetClusterTest {
 
     nearClient.send("search@");
     nearClient.expect("list@@FarBot@NearBot");
-    nearClient.send("connect@FarBot");
-    nearClient.expect("connectedto@FarBot");
-    String nearSid = farBot.expectPrefix("connection@").substring(0, 22);
+    String nearSid = nearClient.connectTo(farBot, "FarBot", "None");
     farClient.send("connect@NearBot");
     farClient.expect("connectedto@NearBot");
     assertThat(nearBot.next()).matches("connection@[A-Za-z0-9_-]{22}@bob");

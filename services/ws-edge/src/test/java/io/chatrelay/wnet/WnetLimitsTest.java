@@ -54,9 +54,7 @@ class WnetLimitsTest {
     WnetStack stack = stack(vertx, Map.of("wnet.max-frame-bytes", 4096));
     WsPeer bot = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer client = stack.anonymous();
-    client.send("connect@EchoBot");
-    client.expect("connectedto@EchoBot");
-    String sid = bot.expectPrefix("connection@").substring(0, 22);
+    String sid = client.connectTo(bot, "EchoBot", "None");
     client.socket().writeFrame(WebSocketFrame.textFrame("cssend@Echo", false));
     client.socket().writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("Bot@a@"), false));
     client.socket().writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("b"), true));
@@ -68,9 +66,7 @@ class WnetLimitsTest {
     WnetStack stack = stack(vertx, Map.of("wnet.max-frame-bytes", 4096));
     WsPeer bot = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer client = stack.anonymous();
-    client.send("connect@EchoBot");
-    client.expect("connectedto@EchoBot");
-    String sid = bot.expectPrefix("connection@").substring(0, 22);
+    String sid = client.connectTo(bot, "EchoBot", "None");
     // fits in the client's frame, but mess@<22-character sid>@ is longer than cssend@EchoBot@
     client.send("cssend@EchoBot@" + "x".repeat(4096 - "cssend@EchoBot@".length()));
     client.expect("error@Message too long: the frame to the bot would exceed 4096 bytes");

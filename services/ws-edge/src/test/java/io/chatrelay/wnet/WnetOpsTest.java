@@ -31,9 +31,7 @@ class WnetOpsTest {
     stack.createAccount("opsbot", "opsbot-pass");
     WsPeer bot = stack.bot("OpsBot", "opsbot", "opsbot-pass");
     WsPeer client = stack.anonymous();
-    client.send("connect@OpsBot");
-    client.expect("connectedto@OpsBot");
-    String sid = bot.expectPrefix("connection@").substring(0, 22);
+    String sid = client.connectTo(bot, "OpsBot", "None");
     double before = meters.messagesRelayed(ChatrelayMeters.PROTOCOL_WNET).count();
     client.send("cssend@OpsBot@ping");
     bot.expect("mess@" + sid + "@ping");

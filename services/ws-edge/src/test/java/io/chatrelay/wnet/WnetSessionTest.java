@@ -32,7 +32,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class WnetSessionTest {
   private static final String ADDED = "info@You added as bot";
   private static final String NOTICE = "error@Such bot connected. Sending ping to confirm that bot is alive.";
-  private static final String SID = "[A-Za-z0-9_-]{22}";
 
   private WnetStack stack;
   private String bobKey;
@@ -52,15 +51,6 @@ class WnetSessionTest {
 
   private WsPeer alice() {
     return stack.connect(WsPeer.passwordCookie("alice", "alice-pass"));
-  }
-
-  /** Connects {@code client} to {@code bot} and returns the sid the bot was given. */
-  private static String connect(WsPeer client, WsPeer bot, String name, String expectedAuth) {
-    client.send("connect@" + name);
-    client.expect("connectedto@" + name);
-    String rest = bot.expectPrefix("connection@");
-    assertThat(rest).matches(SID + "@" + expectedAuth);
-    return rest.substring(0, 22);
   }
 
   @Test
@@ -119,7 +109,7 @@ class WnetSessionTest {
     client.send("search@X");
     client.expect("list@X");
 
-    String sid = connect(client, bot, "EchoBot", "None");
+    String sid = client.connectTo(bot, "EchoBot", "None");
     client.send("cssend@EchoBot@hi @ there @@ user@example.org@");
     bot.expect("mess@" + sid + "@hi @ there @@ user@example.org@");
     bot.send("scsend@" + sid + "@Hello from bot! You said: a@b");
@@ -145,8 +135,8 @@ class WnetSessionTest {
     WsPeer echo = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer other = stack.bot("OtherBot", "bob", "bob-pass");
     WsPeer client = stack.anonymous();
-    String sidAtEcho = connect(client, echo, "EchoBot", "None");
-    String sidAtOther = connect(client, other, "OtherBot", "None");
+    String sidAtEcho = client.connectTo(echo, "EchoBot", "None");
+    String sidAtOther = client.connectTo(other, "OtherBot", "None");
     assertThat(sidAtEcho).isEqualTo(sidAtOther);
     client.send("connect@EchoBot");
     client.expect("connectedto@EchoBot");
@@ -160,10 +150,10 @@ class WnetSessionTest {
   @Test
   void theBotSeesTheClientsAccountNameOrNone() {
     WsPeer bot = stack.bot("EchoBot", "alice", "alice-pass");
-    connect(alice(), bot, "EchoBot", "alice");
-    connect(stack.connect(WsPeer.tokenCookie(bobKey)), bot, "EchoBot", "bob");
-    connect(stack.connect(WsPeer.passwordCookie("bob", "wrong")), bot, "EchoBot", "None");
-    connect(stack.anonymous(), bot, "EchoBot", "None");
+    alice().connectTo(bot, "EchoBot", "alice");
+    stack.connect(WsPeer.tokenCookie(bobKey)).connectTo(bot, "EchoBot", "bob");
+    stack.connect(WsPeer.passwordCookie("bob", "wrong")).connectTo(bot, "EchoBot", "None");
+    stack.anonymous().connectTo(bot, "EchoBot", "None");
   }
 
   @Test
@@ -171,8 +161,8 @@ class WnetSessionTest {
     WsPeer bot = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer first = stack.anonymous();
     WsPeer second = alice();
-    connect(first, bot, "EchoBot", "None");
-    connect(second, bot, "EchoBot", "alice");
+    first.connectTo(bot, "EchoBot", "None");
+    second.connectTo(bot, "EchoBot", "alice");
     bot.close();
     first.expect("disconnectedfrom@EchoBot");
     second.expect("disconnectedfrom@EchoBot");
@@ -186,7 +176,7 @@ class WnetSessionTest {
     WsPeer successor = stack.connect(WsPeer.tokenCookie(bobKey));
     successor.send("add@EchoBot");
     successor.expect(ADDED);
-    connect(first, successor, "EchoBot", "None");
+    first.connectTo(successor, "EchoBot", "None");
   }
 
   @Test
@@ -194,8 +184,8 @@ class WnetSessionTest {
     WsPeer echo = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer other = stack.bot("OtherBot", "bob", "bob-pass");
     WsPeer client = stack.anonymous();
-    String sid = connect(client, echo, "EchoBot", "None");
-    connect(client, other, "OtherBot", "None");
+    String sid = client.connectTo(echo, "EchoBot", "None");
+    client.connectTo(other, "OtherBot", "None");
     client.close();
     echo.expect("disconnected@" + sid);
     other.expect("disconnected@" + sid);
@@ -208,7 +198,7 @@ class WnetSessionTest {
     WsPeer echo = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer other = stack.bot("OtherBot", "bob", "bob-pass");
     WsPeer client = stack.anonymous();
-    String sid = connect(client, echo, "EchoBot", "None");
+    String sid = client.connectTo(echo, "EchoBot", "None");
 
     other.send("scsend@" + sid + "@not yours");
     other.expect("error@No client with that sid is connected to bot OtherBot");
@@ -261,7 +251,7 @@ class WnetSessionTest {
   void aConnectionCanBeABotAndAClient() {
     WsPeer echo = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer relay = stack.bot("RelayBot", "bob", "bob-pass");
-    String relaySid = connect(relay, echo, "EchoBot", "bob");
+    String relaySid = relay.connectTo(echo, "EchoBot", "bob");
     relay.send("cssend@EchoBot@from a bot");
     echo.expect("mess@" + relaySid + "@from a bot");
     echo.send("scsend@" + relaySid + "@back to the bot");
@@ -277,7 +267,7 @@ class WnetSessionTest {
     holder.expect("isalive");
     holder.send("alive");
     newcomer.expect("error@Name EchoBot is taken: the bot holding it answered isalive");
-    connect(stack.anonymous(), holder, "EchoBot", "None");
+    stack.anonymous().connectTo(holder, "EchoBot", "None");
     newcomer.expectNothingElse();
   }
 
@@ -285,7 +275,7 @@ class WnetSessionTest {
   void takeoverGivesTheNameAwayWhenTheHolderDoesNotAnswer() {
     WsPeer holder = stack.bot("EchoBot", "alice", "alice-pass");
     WsPeer client = stack.anonymous();
-    connect(client, holder, "EchoBot", "None");
+    client.connectTo(holder, "EchoBot", "None");
     WsPeer newcomer = stack.connect(WsPeer.tokenCookie(bobKey));
     newcomer.send("add@EchoBot");
     newcomer.expect(NOTICE);
@@ -293,7 +283,7 @@ class WnetSessionTest {
     assertThat(holder.awaitClose()).isEqualTo((short) 1000);
     newcomer.expect(ADDED);
     client.expect("disconnectedfrom@EchoBot");
-    connect(client, newcomer, "EchoBot", "None");
+    client.connectTo(newcomer, "EchoBot", "None");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -89,6 +90,18 @@ public final class WsPeer implements AutoCloseable {
     String frame = next();
     assertThat(frame).startsWith(prefix);
     return frame.substring(prefix.length());
+  }
+
+  /**
+   * This client connects to bot {@code name}: it gets {@code connectedto@<name>}, the bot gets
+   * {@code connection@<sid>@<expectedAuth>}. Returns the sid the bot was given.
+   */
+  public String connectTo(WsPeer bot, String name, String expectedAuth) {
+    send("connect@" + name);
+    expect("connectedto@" + name);
+    String rest = bot.expectPrefix("connection@");
+    assertThat(rest).matches("[A-Za-z0-9_-]{22}@" + Pattern.quote(expectedAuth));
+    return rest.substring(0, 22);
   }
 
   /**
