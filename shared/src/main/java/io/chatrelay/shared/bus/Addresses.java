@@ -23,6 +23,11 @@ public final class Addresses {
   public static final String ACCOUNTS_AUTHENTICATE = "chatrelay.accounts.authenticate";
   /** {@code {id}} -> {@code {id, name, role}}; fails 404 {@code unknown-account}. */
   public static final String ACCOUNTS_GET = "chatrelay.accounts.get";
+  /**
+   * Published by the message store after an account change is committed ({@link AccountEvent}
+   * {@code {event:"key-rotated"|"banned"|"unbanned", id, name, at}}): edges end the sessions it invalidates.
+   */
+  public static final String ACCOUNTS_EVENTS = "chatrelay.accounts.events";
 
   // ---- wnet bot registry (bot-registry) ----
   /** {@code {name, owner}} -> {@code {result:"added"}} or {@code {result:"occupied", owner}}. */

@@ -40,4 +40,8 @@ public final class MessageReasons {
   public static final String NOT_SETTER = "not-setter";
   /** 404: the user is not banned. */
   public static final String NOT_BANNED = "not-banned";
+  /** 400: the {@code clientId} idempotency key breaks its rules (1..64 of {@code A-Z a-z 0-9 . _ : -}). */
+  public static final String BAD_CLIENT_ID = "bad-client-id";
+  /** 503: the database cannot be reached; details {@code retryAfterMs}. Retrying later is safe. */
+  public static final String STORE_UNAVAILABLE = "store-unavailable";
 }

@@ -20,18 +20,29 @@ public sealed interface MessageRequest {
 
   JsonObject toJson();
 
-  /** -> {@code {message: MessageView}} (the sender's view), once the message is committed. */
-  record Send(AccountInfo actor, long recipientId, String content) implements MessageRequest {
+  /**
+   * -> {@code {message: MessageView}} (the sender's view), once the message is committed.
+   * {@code clientId} (may be null) is the sender's idempotency key: a second send with the same sender and
+   * {@code clientId} stores nothing and answers the message the first one stored.
+   */
+  record Send(AccountInfo actor, long recipientId, String content, String clientId) implements MessageRequest {
+    public Send(AccountInfo actor, long recipientId, String content) {
+      this(actor, recipientId, content, null);
+    }
+
     public String address() {
       return Addresses.MESSAGES_SEND;
     }
 
     public JsonObject toJson() {
-      return base(actor).put("recipientId", recipientId).put("content", content);
+      JsonObject j = base(actor).put("recipientId", recipientId).put("content", content);
+      return clientId == null ? j : j.put("clientId", clientId);
     }
 
     public static Send fromJson(JsonObject j) {
-      return new Send(actorOf(j), Replies.requireLong(j, "recipientId"), requireText(j, "content"));
+      Object clientId = j.getValue("clientId");
+      if (clientId != null && !(clientId instanceof String)) throw bad("field 'clientId' must be a string");
+      return new Send(actorOf(j), Replies.requireLong(j, "recipientId"), requireText(j, "content"), (String) clientId);
     }
   }
 
