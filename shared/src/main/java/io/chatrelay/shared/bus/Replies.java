@@ -23,9 +23,13 @@ public final class Replies {
     return msg -> {
       Future<JsonObject> result;
       try {
-        JsonObject body = msg.body();
+        // The consumer is typed JsonObject, but any caller may send any body: check it rather than cast it.
+        Object body = ((Message<?>) msg).body();
         if (body == null) throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "empty request").exception();
-        result = handler.apply(body);
+        if (!(body instanceof JsonObject json)) {
+          throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "the request body must be a JSON object").exception();
+        }
+        result = handler.apply(json);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
@@ -47,18 +51,23 @@ public final class Replies {
   /** A required string field, or a 400 {@code bad-request} failure naming it. */
   public static String requireString(JsonObject body, String field) {
     Object v = body.getValue(field);
-    if (!(v instanceof String s) || s.isEmpty()) {
-      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "missing string field '" + field + "'").exception();
-    }
+    if (v == null) throw badRequest("missing string field '" + field + "'");
+    if (!(v instanceof String s)) throw badRequest("field '" + field + "' must be a string");
+    if (s.isEmpty()) throw badRequest("field '" + field + "' must not be empty");
     return s;
   }
 
   /** A required integer field, or a 400 {@code bad-request} failure naming it. */
   public static long requireLong(JsonObject body, String field) {
     Object v = body.getValue(field);
+    if (v == null) throw badRequest("missing integer field '" + field + "'");
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "missing integer field '" + field + "'").exception();
+      throw badRequest("field '" + field + "' must be a whole number");
     }
     return n.longValue();
+  }
+
+  private static BusFailure.BusFailureException badRequest(String text) {
+    return BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", text).exception();
   }
 }

@@ -36,7 +36,15 @@ public final class ChatrelayMeters {
   public static final String RATE_LIMIT_REFUSALS = "chatrelay.rate.limit.refusals";
   public static final String PROMETHEUS_RATE_LIMIT_REFUSALS = "chatrelay_rate_limit_refusals_total";
 
+  /**
+   * Counter, tags {@code protocol} and {@code reason}: connections an edge refused before they became a session
+   * (e.g. {@code per-address-limit}, {@code max-connections}, {@code handshake-timeout}, {@code origin}).
+   */
+  public static final String CONNECTION_REFUSALS = "chatrelay.connection.refusals";
+  public static final String PROMETHEUS_CONNECTION_REFUSALS = "chatrelay_connection_refusals_total";
+
   public static final String TAG_PROTOCOL = "protocol";
+  public static final String TAG_REASON = "reason";
   public static final String TAG_OPERATION = "operation";
   public static final String TAG_LIMIT = "limit";
   public static final String PROTOCOL_WNET = "wnet";
@@ -95,5 +103,11 @@ public final class ChatrelayMeters {
   public Counter rateLimitRefusals(String protocol, String limit) {
     return Counter.builder(RATE_LIMIT_REFUSALS).tags(TAG_PROTOCOL, protocol, TAG_LIMIT, limit)
       .description("requests or connections refused by a rate or count limit").register(registry);
+  }
+
+  /** {@code reason}: a short fixed token such as {@code per-address-limit}, never a value from a request. */
+  public Counter connectionRefusals(String protocol, String reason) {
+    return Counter.builder(CONNECTION_REFUSALS).tags(TAG_PROTOCOL, protocol, TAG_REASON, reason)
+      .description("connections an edge refused before they became a session").register(registry);
   }
 }
