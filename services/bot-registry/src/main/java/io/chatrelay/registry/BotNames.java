@@ -20,9 +20,15 @@ final class BotNames {
     return true;
   }
 
-  /** The request's {@code name}, or 400 {@code bad-name}. The text never echoes the name (it may hold '@'). */
+  /**
+   * The request's {@code name}: 400 {@code bad-request} when it is not a string, 400 {@code bad-name} when it is
+   * missing or not a valid name. The text never echoes the name (it may hold '@').
+   */
   static String require(JsonObject body) {
     Object value = body.getValue("name");
+    if (value != null && !(value instanceof String)) {
+      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "field 'name' must be a string").exception();
+    }
     if (!(value instanceof String name) || !isValid(name)) {
       throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-name",
         "a bot name is 1 to " + MAX_LENGTH + " letters a-z or A-Z").exception();

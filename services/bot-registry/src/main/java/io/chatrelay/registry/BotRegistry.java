@@ -3,6 +3,7 @@ package io.chatrelay.registry;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.WnetDelivery;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.wnet.BotEvent;
 import io.chatrelay.shared.wnet.ClaimResult;
@@ -40,22 +41,18 @@ final class BotRegistry {
     this.probe = probe;
   }
 
-  /** One cluster write: {@code putIfAbsent}. Registering a name one already holds is a success. */
-  Future<ClaimResult> register(String name, BotOwner owner) {
-    return table.putIfAbsent(name, owner).map(holder -> {
-      if (holder == null) {
-        LOG.debug("bot {} registered by {} at {}", name, owner.account(), owner.address());
-        publish(BotEvent.online(name, owner));
-        return ClaimResult.added();
-      }
-      return holder.equals(owner) ? ClaimResult.added() : ClaimResult.occupied(holder);
-    });
+  /**
+   * One cluster write: {@code putIfAbsent}. Registering a name one already holds is a success. The owner's node
+   * must be a live member: checked before the write, and again after it (see {@link #confirmLive}).
+   */
+  Future<ClaimResult> register(Sender sender, String name, BotOwner owner) {
+    return admit(sender, owner).compose(v -> claim(name, owner));
   }
 
   /** Gives {@code name} to {@code owner} if its holder {@code previous} is dead (see {@link LivenessProbe}). */
-  Future<ClaimResult> takeover(String name, BotOwner owner, BotOwner previous) {
-    return table.get(name).compose(holder -> {
-      if (holder == null) return register(name, owner);
+  Future<ClaimResult> takeover(Sender sender, String name, BotOwner owner, BotOwner previous) {
+    return admit(sender, owner).compose(v -> table.get(name)).compose(holder -> {
+      if (holder == null) return claim(name, owner);
       if (holder.equals(owner)) return Future.succeededFuture(ClaimResult.added());
       if (!holder.equals(previous)) return Future.succeededFuture(ClaimResult.occupied(holder));
       return probe.isDead(name, previous).compose(dead -> dead
@@ -64,13 +61,15 @@ final class BotRegistry {
     });
   }
 
-  /** Frees the name if {@code owner} still holds it. */
-  Future<Boolean> unregister(String name, BotOwner owner) {
-    return table.remove(name, owner).onSuccess(removed -> {
-      if (removed) {
-        LOG.debug("bot {} unregistered by {}", name, owner.address());
-        publish(BotEvent.offline(name, owner));
-      }
+  /**
+   * Frees the name if {@code owner} still holds it. The holder is told ({@link WnetDelivery.NameRemoved}) unless
+   * the request comes from its own node, which cannot be known before requests are signed: until then it is
+   * always told (when its own connection ended, nobody is left to receive it).
+   */
+  Future<Boolean> unregister(Sender sender, String name, BotOwner owner) {
+    if (!sender.mayActFor(owner)) return Future.failedFuture(notYourNode(owner));
+    return free(name, owner).onSuccess(removed -> {
+      if (removed && !sender.isNodeOf(owner)) tellHolder(name, owner, "unregistered");
     });
   }
 
@@ -87,12 +86,12 @@ final class BotRegistry {
     return index.startingWith(prefix);
   }
 
-  /** A change of the table, in order for its name. */
   /** Names in this instance's search copy (the {@code chatrelay_bot_names} gauge). */
   int nameCount() {
     return index.size();
   }
 
+  /** A change of the table, in order for its name. */
   void onChange(NameTable.NameChange change) {
     index.apply(change);
   }
@@ -119,7 +118,7 @@ final class BotRegistry {
           String node = e.getValue().node();
           if (members.contains(node) && !departed.contains(node)) continue;
           String name = e.getKey();
-          removals.add(unregister(name, e.getValue()).otherwise(t -> {
+          removals.add(free(name, e.getValue()).otherwise(t -> {
             LOG.warn("bot {}: could not free it from departed node {}: {}", name, node, t.getMessage());
             return false;
           }));
@@ -136,21 +135,89 @@ final class BotRegistry {
       });
   }
 
+  /**
+   * The sender may act for {@code owner}, whose node is a live member; a registry on a node that is itself leaving
+   * answers 503, since its view says no node is live.
+   */
+  private Future<Void> admit(Sender sender, BotOwner owner) {
+    if (!sender.mayActFor(owner)) return Future.failedFuture(notYourNode(owner));
+    if (cluster.isMember(owner.node())) return Future.succeededFuture();
+    if (!cluster.isMember(cluster.nodeId())) {
+      return Future.failedFuture(BusFailure.of(BusFailure.UNAVAILABLE, "unavailable",
+        "this node is leaving the cluster; retry").exception());
+    }
+    return Future.failedFuture(notAMember(owner));
+  }
+
+  private Future<ClaimResult> claim(String name, BotOwner owner) {
+    return table.putIfAbsent(name, owner).compose(holder -> {
+      if (holder == null) {
+        return confirmLive(name, owner).map(v -> {
+          LOG.debug("bot {} registered by {} at {}", name, owner.account(), owner.address());
+          publish(BotEvent.online(name, owner));
+          return ClaimResult.added();
+        });
+      }
+      return Future.succeededFuture(holder.equals(owner) ? ClaimResult.added() : ClaimResult.occupied(holder));
+    });
+  }
+
   private Future<ClaimResult> swap(String name, BotOwner previous, BotOwner owner) {
     return table.replace(name, previous, owner).compose(replaced -> {
       if (!replaced) {
         // The holder changed while we probed: free now (putIfAbsent), or another newcomer won (occupied).
-        return register(name, owner);
+        return claim(name, owner);
       }
       LOG.info("bot {} taken over from {} by {} at {}", name, previous.conn(), owner.account(), owner.address());
       publish(BotEvent.offline(name, previous));
-      publish(BotEvent.online(name, owner));
-      return Future.succeededFuture(ClaimResult.added());
+      tellHolder(name, previous, "taken-over");
+      return confirmLive(name, owner).map(v -> {
+        publish(BotEvent.online(name, owner));
+        return ClaimResult.added();
+      });
     });
+  }
+
+  /**
+   * After a write gave {@code name} to {@code owner}: if its node left meanwhile, the sweep for that node may
+   * already have read the table without this entry, so nobody would free it; undo the write and refuse.
+   */
+  private Future<Void> confirmLive(String name, BotOwner owner) {
+    if (cluster.isMember(owner.node())) return Future.succeededFuture();
+    return table.remove(name, owner).transform(ignored -> Future.failedFuture(notAMember(owner)));
+  }
+
+  /** Removes the name from {@code owner} and publishes it; no notice (used for holders whose node is gone). */
+  private Future<Boolean> free(String name, BotOwner owner) {
+    return table.remove(name, owner).onSuccess(removed -> {
+      if (removed) {
+        LOG.debug("bot {} unregistered from {}", name, owner.address());
+        publish(BotEvent.offline(name, owner));
+      }
+    });
+  }
+
+  /**
+   * Tells a holder that lost {@code name} other than by its own release. Only a holder on a live member: one on a
+   * node that left is gone with it, and a send to a dead member only fails to connect (a warning from Vert.x).
+   */
+  private void tellHolder(String name, BotOwner holder, String reason) {
+    if (!cluster.isMember(holder.node())) return;
+    vertx.eventBus().send(holder.address(), new WnetDelivery.NameRemoved(holder.conn(), name, reason).toJson());
   }
 
   private void publish(BotEvent event) {
     vertx.eventBus().publish(Addresses.WNET_BOT_EVENTS, event.toJson());
+  }
+
+  private static BusFailure.BusFailureException notAMember(BotOwner owner) {
+    return BusFailure.of(BusFailure.CONFLICT, "unknown-node",
+      "the owner's node " + owner.node() + " is not a live member of the cluster").exception();
+  }
+
+  private static BusFailure.BusFailureException notYourNode(BotOwner owner) {
+    return BusFailure.of(BusFailure.DENIED, "not-your-node",
+      "only the owner's node " + owner.node() + " may claim or release its names").exception();
   }
 
   private static BusFailure.BusFailureException unknownBot(String text) {

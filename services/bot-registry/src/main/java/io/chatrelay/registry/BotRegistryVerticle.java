@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The wnet bot registry service: binds the {@code Addresses.WNET_*} request addresses to a {@link BotRegistry}.
@@ -31,6 +31,7 @@ public final class BotRegistryVerticle extends VerticleBase {
 
   private final ServiceContext ctx;
   private BotRegistry registry;
+  private LivenessProbe probe;
   private NameTable.Subscription watching;
   /** The cluster view cannot drop listeners: a stopped instance ignores membership changes. */
   private volatile boolean stopped;
@@ -43,7 +44,8 @@ public final class BotRegistryVerticle extends VerticleBase {
   public Future<?> start() {
     ClusterView cluster = ctx.cluster();
     NameTable table = nameTable(cluster);
-    registry = new BotRegistry(vertx, table, cluster, new LivenessProbe(vertx, cluster, ctx.config()));
+    probe = new LivenessProbe(vertx, cluster, ctx.config());
+    registry = new BotRegistry(vertx, table, cluster, probe);
     // Watch before the first snapshot, so no change falls between the two.
     return table.watch(change -> context.runOnContext(v -> {
         registry.onChange(change);
@@ -83,47 +85,52 @@ public final class BotRegistryVerticle extends VerticleBase {
 
   private void memberRemoved(String node) {
     if (stopped) return;
+    probe.membersLeft();
     LOG.info("node {} left the cluster: freeing its bot names", node);
     registry.reconcile(Set.of(node))
       .onFailure(t -> LOG.warn("could not free the bot names of departed node {}: {}", node, t.getMessage()));
   }
 
-  private Future<Void> bind(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, Replies.handle(handler));
+  /** Binds {@code handler}; {@link Replies#handle} checks that the body is a JSON object. */
+  private Future<Void> bind(String address, BiFunction<Sender, JsonObject, Future<JsonObject>> handler) {
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address,
+      msg -> Replies.handle(body -> handler.apply(Sender.of(msg), body)).handle(msg));
     return consumer.completion();
   }
 
-  private Future<JsonObject> register(JsonObject body) {
-    return registry.register(BotNames.require(body), owner(body, "owner")).map(ClaimResult::toJson);
+  private Future<JsonObject> register(Sender sender, JsonObject body) {
+    return registry.register(sender, BotNames.require(body), owner(body, "owner")).map(ClaimResult::toJson);
   }
 
-  private Future<JsonObject> takeover(JsonObject body) {
-    return registry.takeover(BotNames.require(body), owner(body, "owner"), owner(body, "previous")).map(ClaimResult::toJson);
+  private Future<JsonObject> takeover(Sender sender, JsonObject body) {
+    return registry.takeover(sender, BotNames.require(body), owner(body, "owner"), owner(body, "previous"))
+      .map(ClaimResult::toJson);
   }
 
-  private Future<JsonObject> unregister(JsonObject body) {
-    return registry.unregister(BotNames.require(body), owner(body, "owner"))
+  private Future<JsonObject> unregister(Sender sender, JsonObject body) {
+    return registry.unregister(sender, BotNames.require(body), owner(body, "owner"))
       .map(removed -> new JsonObject().put("removed", removed));
   }
 
-  private Future<JsonObject> lookup(JsonObject body) {
+  private Future<JsonObject> lookup(Sender sender, JsonObject body) {
     String name = Replies.requireString(body, "name");
     return registry.lookup(name).map(owner -> new JsonObject().put("name", name).put("owner", owner.toJson()));
   }
 
-  private Future<JsonObject> search(JsonObject body) {
+  private Future<JsonObject> search(Sender sender, JsonObject body) {
     Object prefix = body.getValue("prefix", "");
-    if (!(prefix instanceof String p)) {
-      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "'prefix' must be a string").exception();
-    }
+    if (!(prefix instanceof String p)) throw badRequest("field 'prefix' must be a string");
     return Future.succeededFuture(new JsonObject().put("names", new JsonArray(registry.search(p))));
   }
 
   private static BotOwner owner(JsonObject body, String field) {
     Object value = body.getValue(field);
-    if (!(value instanceof JsonObject json)) {
-      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "missing object field '" + field + "'").exception();
-    }
+    if (value == null) throw badRequest("missing object field '" + field + "'");
+    if (!(value instanceof JsonObject json)) throw badRequest("field '" + field + "' must be an object");
     return BotOwner.fromJson(json);
+  }
+
+  private static BusFailure.BusFailureException badRequest(String text) {
+    return BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", text).exception();
   }
 }

@@ -30,50 +30,55 @@ final class HazelcastNameTable implements NameTable {
   static final String MAP_NAME = "chatrelay.wnet.bots";
 
   private final Vertx vertx;
-  private final IMap<String, String> map;
+  private final HazelcastInstance hazelcast;
 
   HazelcastNameTable(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
-    this.map = hazelcast.getMap(MAP_NAME);
+    this.hazelcast = hazelcast;
+  }
+
+  /** Looked up per operation (Hazelcast caches the proxy): on a stopped member the lookup itself throws. */
+  private IMap<String, String> map() {
+    return hazelcast.getMap(MAP_NAME);
   }
 
   @Override
   public Future<BotOwner> putIfAbsent(String name, BotOwner owner) {
     String encoded = owner.encode();
-    return guard(() -> vertx.executeBlocking(() -> map.putIfAbsent(name, encoded), false).map(HazelcastNameTable::decode));
+    return guard(() -> vertx.executeBlocking(() -> map().putIfAbsent(name, encoded), false).map(HazelcastNameTable::decode));
   }
 
   @Override
   public Future<BotOwner> get(String name) {
-    return guard(() -> Future.fromCompletionStage(map.getAsync(name), vertx.getOrCreateContext()).map(HazelcastNameTable::decode));
+    return guard(() -> Future.fromCompletionStage(map().getAsync(name), vertx.getOrCreateContext()).map(HazelcastNameTable::decode));
   }
 
   @Override
   public Future<Boolean> remove(String name, BotOwner owner) {
     String encoded = owner.encode();
-    return guard(() -> vertx.executeBlocking(() -> map.remove(name, encoded), false));
+    return guard(() -> vertx.executeBlocking(() -> map().remove(name, encoded), false));
   }
 
   @Override
   public Future<Boolean> replace(String name, BotOwner expected, BotOwner owner) {
     String old = expected.encode();
     String encoded = owner.encode();
-    return guard(() -> vertx.executeBlocking(() -> map.replace(name, old, encoded), false));
+    return guard(() -> vertx.executeBlocking(() -> map().replace(name, old, encoded), false));
   }
 
   @Override
   public Future<Map<String, BotOwner>> snapshot() {
-    return vertx.executeBlocking(() -> {
+    return guard(() -> vertx.executeBlocking(() -> {
       Map<String, BotOwner> out = new HashMap<>();
-      for (Map.Entry<String, String> e : map.entrySet()) out.put(e.getKey(), BotOwner.decode(e.getValue()));
+      for (Map.Entry<String, String> e : map().entrySet()) out.put(e.getKey(), BotOwner.decode(e.getValue()));
       return out;
-    }, false);
+    }, false));
   }
 
   @Override
   public Future<Subscription> watch(Consumer<NameChange> listener) {
-    return vertx.executeBlocking(() -> map.addEntryListener(new Forwarder(listener), false), false)
-      .map(id -> () -> vertx.executeBlocking(() -> map.removeEntryListener(id), false).mapEmpty());
+    return guard(() -> vertx.executeBlocking(() -> map().addEntryListener(new Forwarder(listener), false), false))
+      .map(id -> () -> guard(() -> vertx.executeBlocking(() -> map().removeEntryListener(id), false)).mapEmpty());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.config.LiveConfig;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -14,12 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Decides whether the holder of a name is dead, for a takeover. A holder on a node that left the cluster is dead
- * at once; otherwise its endpoint gets an {@link WnetDelivery.IsAlive} request with the configured window and the
- * holder is alive only if it answers {@code {alive:true}}. Confined to the registry's event loop.
+ * Decides whether the holder of a name is dead, for a takeover. A holder on a node that is not a live member is
+ * dead at once; otherwise its endpoint gets an {@link WnetDelivery.IsAlive} request with the configured window and
+ * the holder is alive only if it answers {@code {alive:true}}. A probe under way is decided "dead" as soon as the
+ * holder's node leaves ({@link #membersLeft()}): Vert.x does not fail a request whose write to a dead member
+ * fails, so without that the question to a killed process would wait the whole window. Confined to the registry's
+ * event loop.
  */
 final class LivenessProbe {
   private static final Logger LOG = LoggerFactory.getLogger(LivenessProbe.class);
@@ -29,8 +34,11 @@ final class LivenessProbe {
   private final Vertx vertx;
   private final ClusterView cluster;
   private final LiveConfig config;
-  /** Probes under way, so newcomers racing for one name share one isalive. */
-  private final Map<String, Future<Boolean>> underway = new HashMap<>();
+  /** Probes under way by name and holder, so newcomers racing for one name share one isalive. */
+  private final Map<String, Underway> underway = new HashMap<>();
+
+  private record Underway(String name, BotOwner holder, Promise<Boolean> dead) {
+  }
 
   LivenessProbe(Vertx vertx, ClusterView cluster, LiveConfig config) {
     this.vertx = vertx;
@@ -41,17 +49,32 @@ final class LivenessProbe {
   /** True when {@code holder} of {@code name} is dead; never fails. */
   Future<Boolean> isDead(String name, BotOwner holder) {
     if (!cluster.isMember(holder.node())) {
-      LOG.info("bot {}: holder's node {} is not in the cluster; it is dead", name, holder.node());
+      LOG.info("bot {}: holder's node {} is not a live member; it is dead", name, holder.node());
       return Future.succeededFuture(true);
     }
     String key = name + '\n' + holder.encode();
-    Future<Boolean> probe = underway.get(key);
+    Underway probe = underway.get(key);
     if (probe == null) {
-      probe = ask(name, holder);
+      probe = new Underway(name, holder, Promise.promise());
       underway.put(key, probe);
-      probe.onComplete(done -> underway.remove(key));
+      Promise<Boolean> verdict = probe.dead();
+      verdict.future().onComplete(done -> underway.remove(key));
+      ask(name, holder).onComplete(answer -> verdict.tryComplete(answer.result()));
     }
-    return probe;
+    return probe.dead().future();
+  }
+
+  /**
+   * Members left the cluster: every probe whose holder's node is no longer a live member is decided "dead" now,
+   * whatever its question. Checks all probes against the live members, not only the node reported, so a probe
+   * started just before any removal was seen is decided too.
+   */
+  void membersLeft() {
+    List<Underway> orphaned = underway.values().stream().filter(p -> !cluster.isMember(p.holder().node())).toList();
+    for (Underway p : orphaned) {
+      LOG.info("bot {}: holder's node {} left during the isalive question; it is dead", p.name(), p.holder().node());
+      p.dead().tryComplete(true);
+    }
   }
 
   private Future<Boolean> ask(String name, BotOwner holder) {

@@ -53,11 +53,7 @@ class BotRegistryClusterTest {
 
   @AfterAll
   static void stopCluster(VertxTestContext test) {
-    if (cluster == null) {
-      test.completeNow();
-      return;
-    }
-    cluster.close().onComplete(test.succeedingThenComplete());
+    RegistryCluster.closeThenComplete(cluster, test);
   }
 
   @Test
@@ -152,6 +148,23 @@ class BotRegistryClusterTest {
           }));
       })
       .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void anOwnerOnANodeThatIsNotAMemberIsRefusedOnEveryInstance(VertxTestContext test) {
+    BotOwner invented = new BotOwner("test.endpoint.invented", "conn", UUID.randomUUID().toString(), "mallory");
+    List<Future<String>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 2 * MEMBERS; i++) {
+      outcomes.add(cluster.client(i % MEMBERS).register("Invented", invented).map(r -> "registered")
+        .recover(t -> Future.succeededFuture(BusFailure.from(t).code() + " " + BusFailure.from(t).reason())));
+    }
+    Future.all(outcomes)
+      .compose(all -> cluster.client(1).lookup("Invented").map("stored").recover(t -> Future.succeededFuture(BusFailure.from(t).reason())))
+      .onComplete(test.succeeding(stored -> test.verify(() -> {
+        assertThat(outcomes).extracting(Future::result).containsOnly("409 unknown-node");
+        assertThat(stored).isEqualTo("unknown-bot");
+        test.completeNow();
+      })));
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.chatrelay.registry;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.WnetDelivery;
+import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.cluster.LocalClusterView;
 import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.service.ServiceContext;
@@ -13,6 +15,7 @@ import io.chatrelay.shared.wnet.ClaimResult;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -26,8 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static io.chatrelay.registry.EndpointPeer.Answer.ALIVE;
 import static io.chatrelay.registry.EndpointPeer.Answer.NOT_ALIVE;
@@ -116,26 +121,6 @@ class BotRegistryLocalTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    Addresses.WNET_REGISTER + "|{\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-name",
-    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\"}|bad-request",
-    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":\"text\"}|bad-request",
-    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"node\":\"n\"}}|bad-request",
-    Addresses.WNET_TAKEOVER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-request",
-    Addresses.WNET_UNREGISTER + "|{\"name\":7,\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-name",
-    Addresses.WNET_LOOKUP + "|{}|bad-request",
-    Addresses.WNET_SEARCH + "|{\"prefix\":3}|bad-request"})
-  void malformedRequestsAreRefusedWith400(String row, Vertx vertx, VertxTestContext test) {
-    String[] cells = row.split("\\|");
-    vertx.eventBus().request(cells[0], new JsonObject(cells[1])).onComplete(test.failing(t -> test.verify(() -> {
-      BusFailure failure = BusFailure.from(t);
-      assertThat(failure.code()).isEqualTo(400);
-      assertThat(failure.reason()).isEqualTo(cells[2]);
-      test.completeNow();
-    })));
-  }
-
-  @ParameterizedTest
   @ValueSource(strings = {"Nobody", "not valid!", "abcdefghijklmnopqrstuvwxyz"})
   void lookupOfAnUnknownOrInvalidNameFails404(String name, VertxTestContext test) {
     registry.lookup(name).onComplete(test.failing(t -> test.verify(() -> {
@@ -195,6 +180,142 @@ class BotRegistryLocalTest {
   }
 
   @Test
+  void aHolderThatLosesItsNameToATakeoverOrAnotherPartysUnregisterIsTold(Vertx vertx, VertxTestContext test) {
+    EndpointPeer.start(vertx, NOT_ALIVE)
+      .compose(peer -> {
+        BotOwner takenOver = peer.owner(cluster.nodeId());
+        BotOwner unregistered = peer.owner(cluster.nodeId());
+        return registry.register("Told", takenOver)
+          .compose(r -> registry.takeover("Told", owner("newcomer"), takenOver))
+          .compose(r -> registry.register("Victim", unregistered))
+          // Any party that read the owner (a lookup answers it) can ask; the holder must at least hear of it.
+          .compose(r -> registry.unregister("Victim", unregistered))
+          .compose(r -> Polling.until(vertx, () -> Future.succeededFuture(peer.deliveries()), l -> l.size() >= 2, 2000))
+          .map(notices -> {
+            test.verify(() -> assertThat(notices).containsExactlyInAnyOrder(
+              new WnetDelivery.NameRemoved(takenOver.conn(), "Told", "taken-over").toJson(),
+              new JsonObject().put("kind", "removed").put("to", unregistered.conn()).put("bot", "Victim")
+                .put("reason", "unregistered")));
+            return notices;
+          });
+      })
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void anOwnerOnANodeThatIsNotAMemberIsRefused(VertxTestContext test) {
+    BotOwner invented = new BotOwner("test.nowhere.invented", "conn", "not-a-node", "mallory");
+    Future<String> register = registry.register("Invented", invented).map(r -> "registered")
+      .recover(t -> Future.succeededFuture(BusFailure.from(t).code() + " " + BusFailure.from(t).reason() + ": " + BusFailure.from(t).text()));
+    Future<String> takeover = registry.takeover("Invented", invented, owner("previous")).map(r -> "taken over")
+      .recover(t -> Future.succeededFuture(BusFailure.from(t).code() + " " + BusFailure.from(t).reason()));
+    Future.all(register, takeover)
+      .compose(all -> registry.lookup("Invented").map("stored").recover(t -> Future.succeededFuture(BusFailure.from(t).reason())))
+      .onComplete(test.succeeding(stored -> test.verify(() -> {
+        assertThat(register.result())
+          .isEqualTo("409 unknown-node: the owner's node not-a-node is not a live member of the cluster");
+        assertThat(takeover.result()).isEqualTo("409 unknown-node");
+        assertThat(stored).isEqualTo("unknown-bot");
+        assertThat(events.of("Invented")).isEmpty();
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void anOwnerWhoseNodeLeavesWhileTheNameIsWrittenDoesNotKeepIt(Vertx vertx, VertxTestContext test) {
+    // The node passes the check before the write and is gone at the check after it: the sweep for that node may
+    // have read the table before the write landed, so the registry must undo it itself.
+    LocalClusterView self = new LocalClusterView();
+    LeavingNode view = new LeavingNode(self, "leaving-node");
+    BotRegistry direct = new BotRegistry(vertx, LocalNameTable.of(vertx), view, new LivenessProbe(vertx, view, config));
+    BotOwner owner = new BotOwner("test.nowhere.leaving", "conn", "leaving-node", "tester");
+    direct.register(Sender.UNVERIFIED, "Leaver", owner)
+      .map(r -> "registered").recover(t -> Future.succeededFuture(BusFailure.from(t).reason()))
+      .compose(outcome -> LocalNameTable.of(vertx).get("Leaver").map(stored -> {
+        test.verify(() -> {
+          assertThat(outcome).isEqualTo("unknown-node");
+          assertThat(stored).isNull();
+          assertThat(events.of("Leaver")).isEmpty();
+        });
+        return stored;
+      }))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  /** The local view, plus one extra node that is a member for exactly one membership check. */
+  private static final class LeavingNode implements ClusterView {
+    private final ClusterView local;
+    private final String node;
+    private int checksLeft = 1;
+
+    LeavingNode(ClusterView local, String node) {
+      this.local = local;
+      this.node = node;
+    }
+
+    @Override
+    public String nodeId() {
+      return local.nodeId();
+    }
+
+    @Override
+    public boolean isMember(String id) {
+      if (node.equals(id)) return checksLeft-- > 0;
+      return local.isMember(id);
+    }
+
+    @Override
+    public Set<String> members() {
+      return local.members();
+    }
+
+    @Override
+    public void onMemberRemoved(Consumer<String> listener) {
+    }
+
+    @Override
+    public boolean clustered() {
+      return false;
+    }
+  }
+
+  /** Rows: address | body | reason | text. Every registry address, missing fields, bodies of other types. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+    Addresses.WNET_REGISTER + "|{\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-name|a bot name is 1 to 18 letters a-z or A-Z",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\"}|bad-request|missing object field 'owner'",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"node\":\"n\"}}|bad-request|missing string field 'conn'",
+    Addresses.WNET_TAKEOVER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-request|missing object field 'previous'",
+    Addresses.WNET_LOOKUP + "|{}|bad-request|missing string field 'name'",
+    Addresses.WNET_REGISTER + "|\"text\"|bad-request|the request body must be a JSON object",
+    Addresses.WNET_TAKEOVER + "|[1,2]|bad-request|the request body must be a JSON object",
+    Addresses.WNET_UNREGISTER + "|42|bad-request|the request body must be a JSON object",
+    Addresses.WNET_LOOKUP + "|true|bad-request|the request body must be a JSON object",
+    Addresses.WNET_LOOKUP + "|null|bad-request|empty request",
+    Addresses.WNET_SEARCH + "|\"Ec\"|bad-request|the request body must be a JSON object",
+    Addresses.WNET_REGISTER + "|{\"name\":7,\"owner\":{}}|bad-request|field 'name' must be a string",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":\"text\"}|bad-request|field 'owner' must be an object",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":[]}|bad-request|field 'owner' must be an object",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":{\"address\":1,\"conn\":\"c\",\"node\":\"n\"}}|bad-request|field 'address' must be a string",
+    Addresses.WNET_REGISTER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\",\"account\":5}}|bad-request|field 'account' must be a string",
+    Addresses.WNET_TAKEOVER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"},\"previous\":\"x\"}|bad-request|field 'previous' must be an object",
+    Addresses.WNET_TAKEOVER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"conn\":{},\"node\":\"n\"},\"previous\":{}}|bad-request|field 'conn' must be a string",
+    Addresses.WNET_UNREGISTER + "|{\"name\":[],\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":\"n\"}}|bad-request|field 'name' must be a string",
+    Addresses.WNET_UNREGISTER + "|{\"name\":\"Ok\",\"owner\":{\"address\":\"a\",\"conn\":\"c\",\"node\":false}}|bad-request|field 'node' must be a string",
+    Addresses.WNET_LOOKUP + "|{\"name\":3}|bad-request|field 'name' must be a string",
+    Addresses.WNET_SEARCH + "|{\"prefix\":{}}|bad-request|field 'prefix' must be a string"})
+  void malformedRequestsAreRefusedWith400(String row, Vertx vertx, VertxTestContext test) {
+    String[] cells = row.split("\\|");
+    vertx.eventBus().request(cells[0], Json.decodeValue(cells[1])).onComplete(test.failing(t -> test.verify(() -> {
+      BusFailure failure = BusFailure.from(t);
+      assertThat(failure.code()).isEqualTo(400);
+      assertThat(failure.reason()).isEqualTo(cells[2]);
+      assertThat(failure.text()).isEqualTo(cells[3]);
+      test.completeNow();
+    })));
+  }
+
+  @Test
   void aHolderWithoutEndpointIsDeadWithoutWaitingForTheWindow(VertxTestContext test) {
     config.update(config.get().with("wnet.takeover-window-ms", 10_000));
     BotOwner holder = new BotOwner("test.endpoint.gone", "conn", cluster.nodeId(), "tester");
@@ -240,8 +361,9 @@ class BotRegistryLocalTest {
     BotOwner newcomer = owner("newcomer");
     EndpointPeer.start(vertx, ALIVE)
       .compose(peer -> {
+        // As a node that left would have left it (a registration for it would be refused now).
         BotOwner holder = peer.owner("node-that-left");
-        return registry.register("Orphan", holder)
+        return LocalNameTable.of(vertx).putIfAbsent("Orphan", holder)
           .compose(r -> registry.takeover("Orphan", newcomer, holder))
           .map(result -> {
             test.verify(() -> {
@@ -375,7 +497,8 @@ class BotRegistryLocalTest {
     return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
-  private static BotOwner owner(String conn) {
-    return new BotOwner("test.nowhere." + conn, conn + "-" + UUID.randomUUID(), "node", "tester");
+  /** An owner on this (the only) node, at an address nobody listens on. */
+  private BotOwner owner(String conn) {
+    return new BotOwner("test.nowhere." + conn, conn + "-" + UUID.randomUUID(), cluster.nodeId(), "tester");
   }
 }

@@ -42,11 +42,7 @@ class BotRegistryMemberDeathTest {
 
   @AfterEach
   void stopCluster(VertxTestContext test) {
-    if (cluster == null) {
-      test.completeNow();
-      return;
-    }
-    cluster.close().onComplete(test.succeedingThenComplete());
+    RegistryCluster.closeThenComplete(cluster, test);
   }
 
   @Test

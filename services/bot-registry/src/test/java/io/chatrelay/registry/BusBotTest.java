@@ -8,9 +8,11 @@ import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.BusBot;
 import io.chatrelay.shared.wnet.ClaimResult;
 
+import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -58,11 +60,7 @@ class BusBotTest {
 
   @AfterAll
   static void stopCluster(VertxTestContext test) {
-    if (cluster == null) {
-      test.completeNow();
-      return;
-    }
-    cluster.close().onComplete(test.succeedingThenComplete());
+    RegistryCluster.closeThenComplete(cluster, test);
   }
 
   @Test
@@ -73,6 +71,8 @@ class BusBotTest {
     BotRegistryClient registry = cluster.client(0);
     BusBot echo = new BusBot(botSide, cluster.nodeId(1), "Echo", "system");
     Promise<String> gone = Promise.promise();
+    List<String> removals = new CopyOnWriteArrayList<>();
+    echo.onNameRemoved(removals::add);
     echo.onConnected((sid, auth) -> echo.send(sid, "welcome " + auth))
       .onMessage((sid, text) -> echo.send(sid, "You said: " + text))
       .onClientGone(gone::tryComplete);
@@ -124,8 +124,33 @@ class BusBotTest {
       })
       .onComplete(test.succeeding(afterClose -> test.verify(() -> {
         assertThat(afterClose).isEqualTo("unknown-bot");
+        // Its own close is not a removal by someone else (the registry's notice came before the unregister reply).
+        assertThat(removals).isEmpty();
         test.completeNow();
       }))));
+  }
+
+  @Test
+  void aBusBotWhoseNameAnotherMemberUnregistersIsTold(VertxTestContext test) {
+    Vertx botSide = cluster.node(1).vertx();
+    BusBot bot = new BusBot(botSide, cluster.nodeId(1), "Evicted", "system");
+    Promise<String> removed = Promise.promise();
+    bot.onNameRemoved(removed::tryComplete);
+    botSide.runOnContext(v -> bot.register()
+      .compose(registered -> cluster.client(0).lookup("Evicted"))
+      // Member 0 is not the bot's node: today nothing stops it, but the bot must hear of it.
+      .compose(owner -> cluster.client(0).unregister("Evicted", owner))
+      .compose(unregistered -> removed.future())
+      .compose(reason -> {
+        test.verify(() -> assertThat(reason).isEqualTo("unregistered"));
+        // The bot stopped receiving: its address has no consumer left on its node.
+        return Polling.until(botSide, () -> botSide.eventBus()
+            .request(bot.owner().address(), new WnetDelivery.IsAlive(bot.owner().conn(), "Evicted", 300).toJson(),
+              new DeliveryOptions().setLocalOnly(true).setSendTimeout(1000))
+            .map("answered").recover(t -> Future.succeededFuture(BusFailure.from(t).reason())),
+          "unavailable"::equals, 5000);
+      })
+      .onComplete(test.succeedingThenComplete()));
   }
 
   @Test
@@ -150,7 +175,9 @@ class BusBotTest {
   void aBusBotTakesOverANameLeftByADeadHolder(VertxTestContext test) {
     BotOwner leftover = new BotOwner("test.endpoint.closed", "conn", "node-that-left", "ghost");
     BusBot bot = new BusBot(cluster.node(1).vertx(), cluster.nodeId(1), "Reborn", "system");
-    cluster.client(1).register("Reborn", leftover)
+    // As a node that died unseen would leave it (the registry refuses to register a name for a non-member).
+    IMap<String, String> table = cluster.view(0).hazelcast().getMap(HazelcastNameTable.MAP_NAME);
+    cluster.node(0).vertx().executeBlocking(() -> table.put("Reborn", leftover.encode()))
       .compose(r -> bot.register())
       .compose(v -> cluster.client(0).lookup("Reborn"))
       .compose(holder -> {

@@ -19,8 +19,12 @@ public record BotOwner(String address, String conn, String node, String account)
     if (json == null) {
       throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "missing owner").exception();
     }
+    Object account = json.getValue("account");
+    if (account != null && !(account instanceof String)) {
+      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "field 'account' must be a string").exception();
+    }
     return new BotOwner(Replies.requireString(json, "address"), Replies.requireString(json, "conn"),
-      Replies.requireString(json, "node"), json.getString("account"));
+      Replies.requireString(json, "node"), (String) account);
   }
 
   public String encode() {

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * bot's own address). Every body has {@code kind} and {@code to}, the connection id at that address it is for.
  * <p>
  * To a bot: {@link Connection} (request, reply {@code {}} or 404 when the bot is gone), {@link ClientMessage},
- * {@link ClientGone}, {@link IsAlive} (request, reply {@code {alive: bool}}).
+ * {@link ClientGone}, {@link IsAlive} (request, reply {@code {alive: bool}}), {@link NameRemoved} (from the registry).
  * To a client: {@link BotMessage}, {@link BotGone}.
  */
 public sealed interface WnetDelivery {
@@ -43,6 +43,17 @@ public sealed interface WnetDelivery {
     }
   }
 
+  /**
+   * The registry removed the bot's name {@code bot} from connection {@code to}: {@code reason} is
+   * {@code "unregistered"} (someone unregistered it) or {@code "taken-over"} (it was judged dead and the name given
+   * to a newcomer). The connection no longer holds the name.
+   */
+  record NameRemoved(String to, String bot, String reason) implements WnetDelivery {
+    public JsonObject toJson() {
+      return base("removed", to).put("bot", bot).put("reason", reason);
+    }
+  }
+
   /** Bot {@code bot} sent {@code text} to client {@code to} ({@code scsend}). */
   record BotMessage(String to, String bot, String text) implements WnetDelivery {
     public JsonObject toJson() {
@@ -70,6 +81,7 @@ public sealed interface WnetDelivery {
       case "cssend" -> new ClientMessage(to, j.getString("bot"), j.getString("sid"), j.getString("text"));
       case "disconnected" -> new ClientGone(to, j.getString("bot"), j.getString("sid"));
       case "isalive" -> new IsAlive(to, j.getString("bot"), j.getLong("windowMs", 5000L));
+      case "removed" -> new NameRemoved(to, j.getString("bot"), j.getString("reason"));
       case "mess" -> new BotMessage(to, j.getString("bot"), j.getString("text"));
       case "botgone" -> new BotGone(to, j.getString("bot"));
       default -> throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "unknown delivery kind " + kind).exception();

@@ -11,10 +11,10 @@ public interface ClusterView {
   /** This process's node id. */
   String nodeId();
 
-  /** Whether {@code nodeId} is a live member right now. */
+  /** Whether {@code nodeId} is a live member right now (listed by the cluster and not leaving). */
   boolean isMember(String nodeId);
 
-  /** Node ids of the live members, this one included. */
+  /** Node ids of the live members, this one included unless it is leaving. */
   Set<String> members();
 
   /** Calls {@code listener} with the node id of every member that leaves or dies (not on the event loop). */

@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -67,8 +69,16 @@ public final class BotRegistryClient {
     return new JsonObject().put("name", name).put("owner", owner.toJson());
   }
 
+  /**
+   * Asks this process's registry instance when it runs one, else any instance in the cluster. A local instance
+   * answers without a network hop, and it is never on a member that has just died: Vert.x does not fail a
+   * request whose write to a dead member fails, so such a request would wait for its whole timeout.
+   */
   private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions options) {
-    return vertx.eventBus().<JsonObject>request(address, body, options)
+    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions(options).setLocalOnly(true))
+      .recover(t -> t instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+        ? vertx.eventBus().request(address, body, options)
+        : Future.failedFuture(t))
       .map(Message::body)
       .recover(t -> Future.failedFuture(BusFailure.from(t).exception()));
   }

@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * echo.close();          // releases the name; its clients get disconnectedfrom@Echo
  * }</pre>
  * Handlers run on the context that called {@link #register()}. A bot always answers {@code isalive}: it loses its
- * name only by {@link #close()} or when its process leaves the cluster. One instance registers once.
+ * name by {@link #close()}, when its process leaves the cluster, or when another party unregisters it
+ * ({@link #onNameRemoved}). One instance registers once.
  */
 public final class BusBot {
   private static final Logger LOG = LoggerFactory.getLogger(BusBot.class);
@@ -49,7 +50,10 @@ public final class BusBot {
   private volatile BiConsumer<String, String> connectedHandler = (sid, auth) -> { };
   private volatile BiConsumer<String, String> messageHandler = (sid, text) -> { };
   private volatile Consumer<String> goneHandler = sid -> { };
+  private volatile Consumer<String> removedHandler = reason -> { };
   private MessageConsumer<JsonObject> consumer;
+  /** Set by {@link #close()} and when the registry removes the name: a removal notice then changes nothing. */
+  private volatile boolean released;
 
   /**
    * @param nodeId  this process's cluster node id ({@code ClusterView.nodeId()}): the registry frees the name if
@@ -79,6 +83,15 @@ public final class BusBot {
   /** Called with {@code sid} when a client disconnects from the bot or its connection ends. */
   public BusBot onClientGone(Consumer<String> handler) {
     this.goneHandler = handler;
+    return this;
+  }
+
+  /**
+   * Called with the reason ({@code "unregistered"}, {@code "taken-over"}) when the registry removes the name from
+   * this bot other than by {@link #close()}: the bot then no longer holds it, has no clients and receives nothing.
+   */
+  public BusBot onNameRemoved(Consumer<String> handler) {
+    this.removedHandler = handler;
     return this;
   }
 
@@ -124,6 +137,7 @@ public final class BusBot {
   /** Releases the name and stops receiving deliveries. */
   public Future<Void> close() {
     if (consumer == null) return Future.succeededFuture();
+    released = true;
     return registry.unregister(name, owner)
       .onFailure(t -> LOG.warn("bot {}: could not release its name: {}", name, t.getMessage()))
       .transform(ignored -> consumer.unregister())
@@ -165,9 +179,20 @@ public final class BusBot {
       }
     } else if (delivery instanceof WnetDelivery.ClientGone g) {
       if (clients.remove(g.sid()) != null) goneHandler.accept(g.sid());
+    } else if (delivery instanceof WnetDelivery.NameRemoved r) {
+      nameRemoved(r);
     } else {
       refuse(msg, BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "a bot does not take " + msg.body().getString("kind")));
     }
+  }
+
+  private void nameRemoved(WnetDelivery.NameRemoved removal) {
+    if (released || !name.equals(removal.bot())) return;
+    released = true;
+    LOG.info("bot {}: the registry removed its name ({})", name, removal.reason());
+    clients.clear();
+    consumer.unregister();
+    removedHandler.accept(removal.reason());
   }
 
   private void refuse(Message<JsonObject> msg, BusFailure failure) {

@@ -39,4 +39,23 @@ class HazelcastClusterViewTest {
       });
     })).eventually(cluster::close).onComplete(test.succeedingThenComplete());
   }
+
+  @Test
+  void aNodeWhoseHazelcastStoppedKnowsNoLiveMemberNotEvenItself(VertxTestContext test) {
+    TestCluster cluster = new TestCluster(2);
+    cluster.start(0).compose(first -> cluster.start(1).compose(second -> {
+      HazelcastClusterView view = (HazelcastClusterView) second.cluster();
+      return second.vertx().executeBlocking(() -> {
+        view.hazelcast().getLifecycleService().terminate();
+        return view;
+      }).map(stopped -> {
+        test.verify(() -> {
+          assertThat(stopped.members()).isEmpty();
+          assertThat(stopped.isMember(stopped.nodeId())).isFalse();
+          assertThat(stopped.isMember(first.cluster().nodeId())).isFalse();
+        });
+        return stopped;
+      });
+    })).eventually(cluster::close).onComplete(test.succeedingThenComplete());
+  }
 }
