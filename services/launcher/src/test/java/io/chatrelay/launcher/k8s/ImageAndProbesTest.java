@@ -86,6 +86,8 @@ class ImageAndProbesTest {
       // The shaded jar the launcher's build produces, where the ENTRYPOINT runs it.
       .contains("COPY --from=build /src/services/launcher/target/chatrelay.jar /app/chatrelay.jar")
       .contains("\"-jar\", \"/app/chatrelay.jar\"");
+    // The operator's secrets (k8s/base/secrets/) never enter the build context, hence no image layer.
+    assertThat(Files.readAllLines(Manifests.repositoryRoot().resolve(".dockerignore"))).contains("k8s");
     assertThat(Files.readString(Manifests.repositoryRoot().resolve("services/launcher/pom.xml")))
       .contains("<finalName>chatrelay</finalName>");
   }
