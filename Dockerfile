@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # chatrelay: one image for every service (`serve --services <name>` picks what a container runs).
 #   docker build -t <registry>/chatrelay:<tag> .
+# then point the manifests at it: cd k8s/base && kustomize edit set image registry.invalid/chatrelay=<registry>/chatrelay:<tag>
+# (.dockerignore keeps k8s/, and the operator's secrets under k8s/base/secrets/, out of the build context).
 
 # --- build: the shaded launcher jar (services/launcher/target/chatrelay.jar) ---
 FROM maven:3.9-eclipse-temurin-17 AS build

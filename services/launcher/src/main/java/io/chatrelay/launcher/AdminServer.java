@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /health/live}: 200 while the process's event loop answers (liveness and startup probes);</li>
  *   <li>{@code GET /health/ready}: 200 when every readiness condition of the node holds (services started and not
- *   stopping, cluster safe, each service's own conditions), else 503 (500 if a check errs or times out); the JSON
- *   body names each condition and why it fails;</li>
+ *   stopping, the cluster condition of {@link ClusterReadiness}, each service's own conditions), else 503 (500 if
+ *   a check errs or times out); the JSON body names each condition and why it fails;</li>
  *   <li>{@code GET /metrics}: Vert.x, JVM and chatrelay meters in the Prometheus text format (404 when
  *   {@code admin.metrics-enabled} is false).</li>
  * </ul>

@@ -1,5 +1,6 @@
 package io.chatrelay.launcher;
 
+import io.chatrelay.shared.cluster.HazelcastClusterView;
 import io.chatrelay.shared.cluster.NodeBootstrap;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
@@ -10,8 +11,6 @@ import io.chatrelay.shared.service.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.ext.healthchecks.Status;
-import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,8 @@ import java.util.function.Supplier;
  * <p>
  * Readiness ({@code /health/ready}) holds the condition {@value #SERVICES_CHECK}: down until every service has
  * started, down again as the very first step of {@link #stop()}; with {@code cluster.enabled} also
- * {@value #CLUSTER_CHECK} (Hazelcast reports the cluster safe).
+ * {@value #CLUSTER_CHECK} ({@link ClusterReadiness}: a data member once the cluster was safe after it joined, a lite
+ * member while the cluster has a data member).
  */
 public final class ChatrelayServer {
   static final String SERVICES_CHECK = "services";
@@ -64,7 +64,9 @@ public final class ChatrelayServer {
     return NodeBootstrap.start(initial).compose(node -> {
       Vertx vertx = node.vertx();
       ReadinessFlag servicesReady = NodeOps.of(vertx).readiness().flag(SERVICES_CHECK);
-      if (node.cluster().clustered()) registerClusterCheck(vertx);
+      if (node.cluster() instanceof HazelcastClusterView member) {
+        NodeOps.of(vertx).readiness().register(CLUSTER_CHECK, new ClusterReadiness(vertx, member.hazelcast()));
+      }
       ServiceContext ctx = new ServiceContext(vertx, live, node.cluster(), Clock.systemUTC());
       AdminServer admin = initial.getBoolean("admin.enabled") ? new AdminServer(initial) : null;
       List<String> ids = new ArrayList<>();
@@ -86,17 +88,6 @@ public final class ChatrelayServer {
             new ConfigReloader(vertx, live, reload, watchedFile));
         })
         .recover(err -> node.close().transform(ignored -> Future.failedFuture(err)));
-    });
-  }
-
-  /** Ready only while Hazelcast reports the cluster safe (no partition migrating, every backup in place). */
-  private static void registerClusterCheck(Vertx vertx) {
-    var procedure = ClusterHealthCheck.createProcedure(vertx);
-    NodeOps.of(vertx).readiness().register(CLUSTER_CHECK, () -> {
-      Promise<Status> status = Promise.promise();
-      procedure.handle(status);
-      return status.future().compose(s -> s.isOk() ? Future.succeededFuture()
-        : Future.failedFuture("cluster not safe: partitions migrating or backups missing"));
     });
   }
 

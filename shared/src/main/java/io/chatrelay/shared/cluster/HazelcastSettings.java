@@ -17,6 +17,8 @@ public final class HazelcastSettings {
   public static Config fromConfig(ChatrelayConfig cfg) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(cfg.getString("cluster.name"));
+    // A lite member owns no partitions: its joining or leaving migrates nothing (edges scaled by an autoscaler).
+    hz.setLiteMember(cfg.getBoolean("cluster.lite-member"));
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.logging.type", "slf4j");

@@ -8,7 +8,6 @@ import io.chatrelay.shared.testing.TestPorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -33,9 +32,7 @@ class ImageAndProbesTest {
 
   private static List<Container> chatrelayContainers(String install) {
     List<Container> out = new ArrayList<>();
-    for (Deployment d : Manifests.render(install).all(Deployment.class)) {
-      out.addAll(d.getSpec().getTemplate().getSpec().getContainers());
-    }
+    for (var w : Manifests.render(install).workloads()) w.container("chatrelay").ifPresent(out::add);
     return out;
   }
 
@@ -77,8 +74,8 @@ class ImageAndProbesTest {
     Matcher user = Pattern.compile("(?m)^USER\\s+(\\d+):(\\d+)\\s*$").matcher(dockerfile);
     assertThat(user.find()).as("a numeric USER uid:gid").isTrue();
     assertThat(user.group(1)).isEqualTo("10001");
-    for (Deployment d : Manifests.render(Manifests.BASE).all(Deployment.class)) {
-      var security = d.getSpec().getTemplate().getSpec().getSecurityContext();
+    for (var w : ManifestsTest.chatrelayWorkloads(Manifests.render(Manifests.BASE))) {
+      var security = w.template().getSpec().getSecurityContext();
       assertThat(security.getRunAsNonRoot()).isTrue();
       assertThat(security.getRunAsUser()).isEqualTo(Long.parseLong(user.group(1))).isNotZero();
       assertThat(security.getRunAsGroup()).isEqualTo(Long.parseLong(user.group(2)));
@@ -89,6 +86,8 @@ class ImageAndProbesTest {
       // The shaded jar the launcher's build produces, where the ENTRYPOINT runs it.
       .contains("COPY --from=build /src/services/launcher/target/chatrelay.jar /app/chatrelay.jar")
       .contains("\"-jar\", \"/app/chatrelay.jar\"");
+    // The operator's secrets (k8s/base/secrets/) never enter the build context, hence no image layer.
+    assertThat(Files.readAllLines(Manifests.repositoryRoot().resolve(".dockerignore"))).contains("k8s");
     assertThat(Files.readString(Manifests.repositoryRoot().resolve("services/launcher/pom.xml")))
       .contains("<finalName>chatrelay</finalName>");
   }

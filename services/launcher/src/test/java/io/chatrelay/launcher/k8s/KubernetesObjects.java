@@ -9,18 +9,22 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +43,8 @@ public final class KubernetesObjects {
     "apps/v1/Deployment", Deployment.class,
     "apps/v1/StatefulSet", StatefulSet.class,
     "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-    "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
+    "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
+    "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
   private static final ObjectMapper STRICT = new ObjectMapper()
     .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
     .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -95,9 +100,58 @@ public final class KubernetesObjects {
     return find(type, name).orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name));
   }
 
-  /** A Secret's value, from {@code stringData} or base64 {@code data}; empty if the key is missing. */
+  /**
+   * A Deployment or StatefulSet: what runs pods, with the pod template both kinds share.
+   *
+   * @param object   the Deployment or StatefulSet
+   * @param template its pod template
+   */
+  public record Workload(HasMetadata object, PodTemplateSpec template) {
+    public String name() {
+      return object.getMetadata().getName();
+    }
+
+    public String kind() {
+      return object.getKind();
+    }
+
+    /** The pod labels. */
+    public Map<String, String> labels() {
+      return template.getMetadata().getLabels();
+    }
+
+    /** The container named {@code name}, if any. */
+    public Optional<Container> container(String name) {
+      return template.getSpec().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst();
+    }
+
+    public Map<String, String> selector() {
+      return object instanceof Deployment d ? d.getSpec().getSelector().getMatchLabels()
+        : ((StatefulSet) object).getSpec().getSelector().getMatchLabels();
+    }
+
+    public Integer replicas() {
+      return object instanceof Deployment d ? d.getSpec().getReplicas() : ((StatefulSet) object).getSpec().getReplicas();
+    }
+  }
+
+  /** Every Deployment and StatefulSet, Deployments first, each in manifest order. */
+  public List<Workload> workloads() {
+    List<Workload> out = new ArrayList<>();
+    all(Deployment.class).forEach(d -> out.add(new Workload(d, d.getSpec().getTemplate())));
+    all(StatefulSet.class).forEach(s -> out.add(new Workload(s, s.getSpec().getTemplate())));
+    return out;
+  }
+
+  public Workload workload(String name) {
+    return workloads().stream().filter(w -> w.name().equals(name)).findFirst()
+      .orElseThrow(() -> new AssertionError("no Deployment or StatefulSet named " + name));
+  }
+
+  /** A Secret's value, from {@code stringData} or base64 {@code data}; empty if the Secret or the key is missing. */
   public Optional<String> secretValue(String secret, String key) {
-    Secret s = get(Secret.class, secret);
+    Secret s = find(Secret.class, secret).orElse(null);
+    if (s == null) return Optional.empty();
     if (s.getStringData() != null && s.getStringData().containsKey(key)) return Optional.of(s.getStringData().get(key));
     if (s.getData() != null && s.getData().containsKey(key)) {
       return Optional.of(new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8));

@@ -9,14 +9,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Renders a kustomization the way {@code kubectl kustomize} does, for the fields k8s/ uses and no others: a field
@@ -28,13 +31,20 @@ import java.util.Set;
  *   <li>{@code images}: {@code name} to {@code newName}/{@code newTag} in every container of a pod template;</li>
  *   <li>{@code replicas}: {@code spec.replicas} of the named Deployment or StatefulSet;</li>
  *   <li>{@code patches}: JSON 6902 operations (add, replace, remove) on a {@code target} (kind, name,
- *   equality {@code labelSelector}), or a strategic-merge patch that is exactly a {@code $patch: delete}.</li>
+ *   equality {@code labelSelector}), or a strategic-merge patch that is exactly a {@code $patch: delete};</li>
+ *   <li>{@code secretGenerator}: {@code name}, {@code type}, {@code literals}, {@code envs} (KEY=value lines),
+ *   {@code files} ([key=]path), with {@code generatorOptions.disableNameSuffixHash: true} (name hashes and the
+ *   rewriting of references to them are not implemented).</li>
  * </ul>
  */
 public final class Kustomize {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "resources", "namespace", "labels", "images",
-    "replicas", "patches");
+    "replicas", "patches", "secretGenerator", "generatorOptions");
+  private static final Set<String> SECRET_GENERATOR_FIELDS = Set.of("name", "type", "literals", "envs", "files");
+  private static final Set<String> IMAGE_FIELDS = Set.of("name", "newName", "newTag", "digest");
+  /** What kustomize accepts as a key of an env file (Kubernetes' environment variable names). */
+  private static final Pattern ENV_KEY = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
   private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace");
   private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet");
 
@@ -60,6 +70,7 @@ public final class Kustomize {
         for (JsonNode doc : readAll(resource)) objects.add((ObjectNode) doc);
       }
     }
+    objects.addAll(generateSecrets(k, dir, file));
     for (JsonNode patch : k.path("patches")) applyPatch(objects, patch, dir);
     if (k.has("namespace")) {
       String namespace = k.get("namespace").asText();
@@ -86,6 +97,71 @@ public final class Kustomize {
       for (ObjectNode o : objects) setImage(o, image);
     }
     return objects;
+  }
+
+  private static List<ObjectNode> generateSecrets(ObjectNode k, Path dir, Path file) {
+    JsonNode options = k.path("generatorOptions");
+    options.fieldNames().forEachRemaining(f -> {
+      if (!f.equals("disableNameSuffixHash")) throw new IllegalArgumentException(file + ": generatorOptions." + f + " is not supported here");
+    });
+    List<ObjectNode> secrets = new ArrayList<>();
+    for (JsonNode generator : k.path("secretGenerator")) {
+      if (!options.path("disableNameSuffixHash").asBoolean(false)) {
+        throw new IllegalArgumentException(file + ": a secretGenerator needs generatorOptions.disableNameSuffixHash: true here");
+      }
+      generator.fieldNames().forEachRemaining(f -> {
+        if (!SECRET_GENERATOR_FIELDS.contains(f)) throw new IllegalArgumentException(file + ": secretGenerator field '" + f + "' is not supported here");
+      });
+      String name = generator.get("name").asText();
+      Map<String, byte[]> values = new LinkedHashMap<>();
+      for (JsonNode literal : generator.path("literals")) {
+        String[] kv = literal.asText().split("=", 2);
+        if (kv.length != 2) throw new IllegalArgumentException(file + ": literal '" + literal.asText() + "' is not key=value");
+        putOnce(values, kv[0], kv[1].getBytes(StandardCharsets.UTF_8), name);
+      }
+      for (JsonNode env : generator.path("envs")) {
+        // As kustomize reads an env file: a byte-order mark dropped, leading blanks, blank lines and # comments ignored.
+        String content = readGenerated(dir.resolve(env.asText()), name);
+        for (String line : (content.startsWith("\uFEFF") ? content.substring(1) : content).split("\\r?\\n")) {
+          String trimmed = line.stripLeading();
+          if (trimmed.isEmpty() || trimmed.startsWith("#")) continue;
+          String[] kv = trimmed.split("=", 2);
+          if (kv.length != 2 || !ENV_KEY.matcher(kv[0]).matches()) {
+            throw new IllegalArgumentException(env.asText() + ": '" + kv[0] + "' is not a KEY=value line");
+          }
+          putOnce(values, kv[0], kv[1].getBytes(StandardCharsets.UTF_8), name);
+        }
+      }
+      for (JsonNode source : generator.path("files")) {
+        String[] kv = source.asText().split("=", 2);
+        Path path = dir.resolve(kv[kv.length - 1]);
+        putOnce(values, kv.length == 2 ? kv[0] : path.getFileName().toString(),
+          readGenerated(path, name).getBytes(StandardCharsets.UTF_8), name);
+      }
+      ObjectNode secret = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Secret");
+      secret.putObject("metadata").put("name", name);
+      secret.put("type", generator.path("type").asText("Opaque"));
+      ObjectNode data = secret.putObject("data");
+      values.forEach((key, value) -> data.put(key, Base64.getEncoder().encodeToString(value)));
+      secrets.add(secret);
+    }
+    return secrets;
+  }
+
+  private static void putOnce(Map<String, byte[]> values, String key, byte[] value, String secret) {
+    if (values.put(key, value) != null) throw new IllegalArgumentException("secretGenerator " + secret + ": key " + key + " given twice");
+  }
+
+  /** A file a generator reads: one the operator creates, so its absence is named plainly. */
+  private static String readGenerated(Path path, String secret) {
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("secretGenerator " + secret + ": " + path + " does not exist (see docs/deploy-kubernetes.md)");
+    }
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void applyPatch(List<ObjectNode> objects, JsonNode patch, Path dir) {
@@ -166,6 +242,9 @@ public final class Kustomize {
   }
 
   private static void setImage(ObjectNode o, JsonNode image) {
+    image.fieldNames().forEachRemaining(f -> {
+      if (!IMAGE_FIELDS.contains(f)) throw new IllegalArgumentException("images field '" + f + "' is not supported here");
+    });
     JsonNode podSpec = o.path("spec").path("template").path("spec");
     for (String list : List.of("initContainers", "containers")) {
       for (JsonNode container : podSpec.path(list)) {
@@ -176,7 +255,10 @@ public final class Kustomize {
         if (!repository.equals(image.get("name").asText())) continue;
         String newName = image.path("newName").asText(repository);
         String newTag = image.has("newTag") ? image.get("newTag").asText() : tagged ? current.substring(colon + 1) : null;
-        ((ObjectNode) container).set("image", new TextNode(newTag == null ? newName : newName + ":" + newTag));
+        // A digest replaces the tag (kustomize edit set image name=newName@sha256:...).
+        String reference = image.has("digest") ? newName + "@" + image.get("digest").asText()
+          : newTag == null ? newName : newName + ":" + newTag;
+        ((ObjectNode) container).set("image", new TextNode(reference));
       }
     }
   }

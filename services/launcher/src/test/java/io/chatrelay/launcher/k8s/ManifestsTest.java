@@ -2,9 +2,11 @@ package io.chatrelay.launcher.k8s;
 
 import io.chatrelay.launcher.AdminServer;
 import io.chatrelay.launcher.ServiceCatalog;
+import io.chatrelay.launcher.k8s.KubernetesObjects.Workload;
 import io.chatrelay.shared.cluster.HazelcastSettings;
 import io.chatrelay.shared.config.ChatrelayConfig;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -23,10 +25,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +43,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Kubernetes manifests, rendered as {@code kubectl apply -k} would and read into the Kubernetes object model,
@@ -47,47 +53,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManifestsTest {
   private static final PodLaunch.Pod POD = new PodLaunch.Pod("10.1.2.3", "chatrelay-pod-0");
   private static final String CHATRELAY_CONTAINER = "chatrelay";
+  /** The pod label telling Hazelcast data members (the one shared disruption budget) from lite members. */
+  static final String MEMBER_LABEL = "chatrelay.io/hazelcast-member";
 
   @TempDir
   Path scratch;
 
-  /** Each Deployment's service and the settings its pod runs with (defaults, mounted file, environment). */
-  private Map<Deployment, ChatrelayConfig> settingsByDeployment(KubernetesObjects k8s) {
-    Map<Deployment, ChatrelayConfig> out = new LinkedHashMap<>();
+  /** Each chatrelay workload (Deployment or StatefulSet) and the settings its pod runs with (defaults, file, env). */
+  private Map<Workload, ChatrelayConfig> settingsByWorkload(KubernetesObjects k8s) {
+    Map<Workload, ChatrelayConfig> out = new LinkedHashMap<>();
     for (PodLaunch launch : PodLaunch.of(k8s, POD)) {
-      ChatrelayConfig cfg = launch.settings(scratch.resolve(launch.deployment()));
-      assertThat(cfg.warnings()).as(launch.deployment() + ": environment variables that match no setting").isEmpty();
-      out.put(k8s.get(Deployment.class, launch.deployment()), cfg);
+      ChatrelayConfig cfg = launch.settings(scratch.resolve(launch.workload()));
+      assertThat(cfg.warnings()).as(launch.workload() + ": environment variables that match no setting").isEmpty();
+      out.put(k8s.workload(launch.workload()), cfg);
     }
     return out;
   }
 
-  private static Container chatrelay(PodTemplateSpec template) {
-    return template.getSpec().getContainers().stream().filter(c -> c.getName().equals(CHATRELAY_CONTAINER)).findFirst()
-      .orElseThrow(() -> new AssertionError("no container named chatrelay"));
+  private static Container chatrelay(Workload w) {
+    return w.container(CHATRELAY_CONTAINER).orElseThrow(() -> new AssertionError(w.name() + ": no container named chatrelay"));
   }
 
-  private static List<PodTemplateSpec> templates(KubernetesObjects k8s) {
-    List<PodTemplateSpec> out = new ArrayList<>();
-    k8s.all(Deployment.class).forEach(d -> out.add(d.getSpec().getTemplate()));
-    k8s.all(StatefulSet.class).forEach(s -> out.add(s.getSpec().getTemplate()));
-    return out;
+  /** The workloads that run chatrelay (not the bundled database). */
+  static List<Workload> chatrelayWorkloads(KubernetesObjects k8s) {
+    return k8s.workloads().stream().filter(w -> w.container(CHATRELAY_CONTAINER).isPresent()).toList();
   }
 
-  private static String service(Deployment d) {
-    Container c = chatrelay(d.getSpec().getTemplate());
-    List<String> args = c.getArgs();
+  private static String service(Workload w) {
+    List<String> args = chatrelay(w).getArgs();
     return args.get(args.indexOf("--services") + 1);
   }
 
-  private static Deployment deploymentOf(KubernetesObjects k8s, ServiceCatalog service) {
-    List<Deployment> found = k8s.all(Deployment.class).stream().filter(d -> service(d).equals(service.serviceName())).toList();
-    assertThat(found).as("Deployments of " + service.serviceName()).hasSize(1);
+  static Workload workloadOf(KubernetesObjects k8s, ServiceCatalog service) {
+    List<Workload> found = chatrelayWorkloads(k8s).stream().filter(w -> service(w).equals(service.serviceName())).toList();
+    assertThat(found).as("workloads of " + service.serviceName()).hasSize(1);
     return found.get(0);
   }
 
   /** The container port a Service or probe port (number or name) designates. */
-  private static int containerPort(Container c, IntOrString port) {
+  static int containerPort(Container c, IntOrString port) {
     if (port.getIntVal() != null) {
       assertThat(c.getPorts()).extracting(ContainerPort::getContainerPort).contains(port.getIntVal());
       return port.getIntVal();
@@ -100,29 +104,55 @@ class ManifestsTest {
     return containerPort(c, new IntOrString(name));
   }
 
-  private static boolean selects(Map<String, String> selector, Map<String, String> labels) {
+  static boolean selects(Map<String, String> selector, Map<String, String> labels) {
     return selector != null && !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
-  void everyServiceRunsInItsOwnDeploymentWithTheMountedSettingsFile(String install) {
+  void everyServiceRunsInItsOwnWorkloadWithTheMountedSettingsFile(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     List<PodLaunch> launches = PodLaunch.of(k8s, POD);
-    assertThat(launches).hasSameSizeAs(k8s.all(Deployment.class));
+    assertThat(launches).hasSameSizeAs(chatrelayWorkloads(k8s));
     Set<ServiceCatalog> covered = new HashSet<>();
     for (PodLaunch launch : launches) {
       assertThat(launch.args().get(0)).isEqualTo("serve");
       List<ServiceCatalog> services = ServiceCatalog.parse(List.of(launch.option("--services").split(",")));
-      assertThat(services).as(launch.deployment() + " runs one service").hasSize(1);
-      assertThat(covered.add(services.get(0))).as("a second Deployment for " + services.get(0)).isTrue();
+      assertThat(services).as(launch.workload() + " runs one service").hasSize(1);
+      assertThat(covered.add(services.get(0))).as("a second workload for " + services.get(0)).isTrue();
       // The settings file is a key of a ConfigMap mounted as a directory (PodLaunch refuses subPath mounts).
       assertThat(launch.files()).containsKey(launch.option("--config"));
     }
     assertThat(covered).containsExactlyInAnyOrder(ServiceCatalog.values());
-    // Every chatrelay pod runs the same image, the one kustomize sets.
-    assertThat(k8s.all(Deployment.class)).extracting(d -> chatrelay(d.getSpec().getTemplate()).getImage())
-      .containsOnly("chatrelay:0.1.0");
+    // Every chatrelay pod runs the same image, the one kustomize sets: a placeholder that can never be pulled.
+    assertThat(chatrelayWorkloads(k8s)).extracting(w -> chatrelay(w).getImage()).containsOnly("registry.invalid/chatrelay:0.1.0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  void edgesAreLiteMembersAndTheRegistryAndStoreAreDataMembersInStatefulSets(String install) {
+    KubernetesObjects k8s = Manifests.render(install);
+    Map<ServiceCatalog, Boolean> lite = Map.of(ServiceCatalog.WS_EDGE, true, ServiceCatalog.TCP_EDGE, true,
+      ServiceCatalog.BOT_REGISTRY, false, ServiceCatalog.MESSAGE_STORE, false);
+    Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
+    lite.forEach((service, isLite) -> {
+      Workload w = workloadOf(k8s, service);
+      ChatrelayConfig cfg = settings.get(w);
+      assertThat(cfg.getBoolean("cluster.lite-member")).as(w.name()).isEqualTo(isLite);
+      assertThat(HazelcastSettings.fromConfig(cfg).isLiteMember()).isEqualTo(isLite);
+      assertThat(w.labels()).containsEntry(MEMBER_LABEL, isLite ? "lite" : "data");
+      // Data members are StatefulSets (ordered start, one-at-a-time updates); edges Deployments (autoscaled).
+      assertThat(w.kind()).isEqualTo(isLite ? "Deployment" : "StatefulSet");
+      // A lite member waits for a data member at start, within the startup probe's budget.
+      Probe startup = chatrelay(w).getStartupProbe();
+      assertThat(cfg.getLong("cluster.data-member-wait-seconds"))
+        .isLessThan((long) startup.getPeriodSeconds() * startup.getFailureThreshold());
+    });
+    for (StatefulSet s : k8s.all(StatefulSet.class)) {
+      if (s.getMetadata().getName().equals("chatrelay-postgres")) continue;
+      assertThat(s.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
+      assertThat(s.getSpec().getVolumeClaimTemplates()).as("a data member keeps nothing on disk").isNullOrEmpty();
+    }
   }
 
   @ParameterizedTest
@@ -131,26 +161,31 @@ class ManifestsTest {
     KubernetesObjects k8s = Manifests.render(install);
     Set<String> settingsEnv = new HashSet<>();
     ChatrelayConfig.defaults().keys().forEach(k -> settingsEnv.add(ChatrelayConfig.envName(k)));
-    for (PodTemplateSpec template : templates(k8s)) {
+    for (Workload w : k8s.workloads()) {
+      PodTemplateSpec template = w.template();
       assertThat(template.getSpec().getEnableServiceLinks()).as("enableServiceLinks").isFalse();
       assertThat(template.getSpec().getAutomountServiceAccountToken()).as("automountServiceAccountToken").isFalse();
       for (Container c : template.getSpec().getContainers()) {
+        assertThat(c.getEnvFrom()).as("envFrom would hide which variables a pod gets").isNullOrEmpty();
         for (EnvVar e : c.getEnv()) {
           if (e.getName().startsWith(ChatrelayConfig.ENV_PREFIX)) assertThat(settingsEnv).contains(e.getName());
         }
       }
     }
-    for (Deployment d : k8s.all(Deployment.class)) {
+    for (Workload w : chatrelayWorkloads(k8s)) {
       Map<String, EnvVar> env = new HashMap<>();
-      chatrelay(d.getSpec().getTemplate()).getEnv().forEach(e -> env.put(e.getName(), e));
+      chatrelay(w).getEnv().forEach(e -> env.put(e.getName(), e));
+      // Besides settings, only the JVM's options and the namespace the discovery name is built from.
+      assertThat(env.keySet().stream().filter(n -> !settingsEnv.contains(n)))
+        .containsExactlyInAnyOrder("JAVA_TOOL_OPTIONS", "POD_NAMESPACE");
       for (String podIpSetting : List.of("cluster.eventbus-host", "cluster.interface")) {
         EnvVar e = env.get(ChatrelayConfig.envName(podIpSetting));
-        assertThat(e).as(d.getMetadata().getName() + ": " + podIpSetting).isNotNull();
+        assertThat(e).as(w.name() + ": " + podIpSetting).isNotNull();
         assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
       }
     }
     // The pod IP reaches the settings the event bus and Hazelcast bind to.
-    settingsByDeployment(k8s).values().forEach(cfg -> {
+    settingsByWorkload(k8s).values().forEach(cfg -> {
       assertThat(cfg.getString("cluster.eventbus-host")).isEqualTo(POD.ip());
       assertThat(cfg.getString("cluster.interface")).isEqualTo(POD.ip());
     });
@@ -160,16 +195,15 @@ class ManifestsTest {
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void probesAskTheAdminServerOnItsPortAndPaths(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    settingsByDeployment(k8s).forEach((d, cfg) -> {
-      Container c = chatrelay(d.getSpec().getTemplate());
-      String name = d.getMetadata().getName();
+    settingsByWorkload(k8s).forEach((w, cfg) -> {
+      Container c = chatrelay(w);
       assertThat(namedPort(c, "admin")).isEqualTo(cfg.getInt("admin.port"));
       Map<Probe, String> expected = new LinkedHashMap<>();
       expected.put(c.getStartupProbe(), AdminServer.LIVE_PATH);
       expected.put(c.getLivenessProbe(), AdminServer.LIVE_PATH);
       expected.put(c.getReadinessProbe(), AdminServer.READY_PATH);
       expected.forEach((probe, path) -> {
-        assertThat(probe).as(name + " probe for " + path).isNotNull();
+        assertThat(probe).as(w.name() + " probe for " + path).isNotNull();
         HTTPGetAction get = probe.getHttpGet();
         assertThat(get.getPath()).isEqualTo(path);
         assertThat(get.getScheme()).isIn(null, "HTTP");
@@ -180,7 +214,7 @@ class ManifestsTest {
       assertThat(c.getReadinessProbe().getPeriodSeconds()).isEqualTo(5);
       assertThat(c.getReadinessProbe().getTimeoutSeconds()).isEqualTo(3);
       // Prometheus' conventional annotations point at the metrics the admin server serves.
-      assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+      assertThat(w.template().getMetadata().getAnnotations())
         .containsEntry("prometheus.io/scrape", "true")
         .containsEntry("prometheus.io/port", String.valueOf(cfg.getInt("admin.port")))
         .containsEntry("prometheus.io/path", AdminServer.METRICS_PATH);
@@ -188,8 +222,8 @@ class ManifestsTest {
       assertThat(c.getReadinessProbe().getTimeoutSeconds() * 1000L).isGreaterThan(cfg.getLong("admin.check-timeout-ms"));
       assertThat(cfg.getBoolean("admin.enabled")).isTrue();
     });
-    for (StatefulSet s : k8s.all(StatefulSet.class)) {
-      for (Container c : s.getSpec().getTemplate().getSpec().getContainers()) {
+    for (Workload w : k8s.workloads()) {
+      for (Container c : w.template().getSpec().getContainers()) {
         assertThat(List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())).doesNotContainNull();
       }
     }
@@ -199,8 +233,8 @@ class ManifestsTest {
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void everyContainerHasRequestsAndLimits(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    for (PodTemplateSpec template : templates(k8s)) {
-      for (Container c : template.getSpec().getContainers()) {
+    for (Workload w : k8s.workloads()) {
+      for (Container c : w.template().getSpec().getContainers()) {
         ResourceRequirements r = c.getResources();
         for (String resource : List.of("cpu", "memory")) {
           Quantity request = r.getRequests().get(resource);
@@ -212,32 +246,67 @@ class ManifestsTest {
       }
     }
     // The JVM sizes its heap from the memory limit: chatrelay pods are never scheduled with less than that.
-    for (Deployment d : k8s.all(Deployment.class)) {
-      ResourceRequirements r = chatrelay(d.getSpec().getTemplate()).getResources();
+    for (Workload w : chatrelayWorkloads(k8s)) {
+      ResourceRequirements r = chatrelay(w).getResources();
       assertThat(r.getRequests().get("memory")).isEqualTo(r.getLimits().get("memory"));
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  void imagesAreRegistryQualifiedWithAnExplicitPullPolicy(String install) {
+    KubernetesObjects k8s = Manifests.render(install);
+    for (Workload w : k8s.workloads()) {
+      for (Container c : w.template().getSpec().getContainers()) {
+        String host = c.getImage().substring(0, Math.max(0, c.getImage().indexOf('/')));
+        // A first path element with a dot or port names a registry; otherwise the runtime picks one (Docker Hub).
+        assertThat(host).as(c.getImage() + " names its registry").matches("localhost|.*[.:].*");
+        assertThat(c.getImagePullPolicy()).as(w.name() + " imagePullPolicy").isEqualTo("IfNotPresent");
+      }
+    }
+    assertThat(k8s.workload("chatrelay-postgres").container("postgres").orElseThrow().getImage())
+      .isEqualTo("docker.io/library/postgres:16");
+  }
+
+  /** What {@code kustomize edit set image} writes into a kustomization: the chatrelay pods then run that image. */
+  @ParameterizedTest
+  @CsvSource({
+    "newTag, 1.2.3, registry.example.com/team/chatrelay:1.2.3",
+    "digest, sha256:0123abcd, registry.example.com/team/chatrelay@sha256:0123abcd",
+  })
+  void theImageIsSetWithKustomizeEditSetImage(String field, String value, String expected, @TempDir Path overlay)
+    throws Exception {
+    Files.writeString(overlay.resolve("kustomization.yaml"), String.join("\n",
+      "apiVersion: kustomize.config.k8s.io/v1beta1",
+      "kind: Kustomization",
+      "resources:",
+      "  - " + Manifests.prepared(Manifests.BASE),
+      "images:",
+      "  - name: registry.invalid/chatrelay",
+      "    newName: registry.example.com/team/chatrelay",
+      "    " + field + ": " + value, ""));
+    KubernetesObjects k8s = KubernetesObjects.render(overlay);
+    assertThat(chatrelayWorkloads(k8s)).hasSize(4).extracting(w -> chatrelay(w).getImage()).containsOnly(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void selectorsMatchPodLabels(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    List<Map<String, String>> podLabels = templates(k8s).stream().map(t -> t.getMetadata().getLabels()).toList();
-    for (Deployment d : k8s.all(Deployment.class)) {
-      Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
-      assertThat(selects(d.getSpec().getSelector().getMatchLabels(), labels)).as(d.getMetadata().getName()).isTrue();
-      for (TopologySpreadConstraint t : d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()) {
-        assertThat(selects(t.getLabelSelector().getMatchLabels(), labels)).isTrue();
+    List<Map<String, String>> podLabels = k8s.workloads().stream().map(Workload::labels).toList();
+    for (Workload w : k8s.workloads()) {
+      assertThat(selects(w.selector(), w.labels())).as(w.name()).isTrue();
+      for (TopologySpreadConstraint t : w.template().getSpec().getTopologySpreadConstraints() == null
+        ? List.<TopologySpreadConstraint>of() : w.template().getSpec().getTopologySpreadConstraints()) {
+        assertThat(selects(t.getLabelSelector().getMatchLabels(), w.labels())).isTrue();
       }
-      // Selectors of different Deployments never overlap.
-      long selected = k8s.all(Deployment.class).stream()
-        .filter(o -> selects(d.getSpec().getSelector().getMatchLabels(), o.getSpec().getTemplate().getMetadata().getLabels()))
-        .count();
-      assertThat(selected).isEqualTo(1);
+      // Selectors of different workloads never overlap.
+      assertThat(k8s.workloads().stream().filter(o -> selects(w.selector(), o.labels())).count()).as(w.name()).isEqualTo(1);
     }
     for (StatefulSet s : k8s.all(StatefulSet.class)) {
-      assertThat(selects(s.getSpec().getSelector().getMatchLabels(), s.getSpec().getTemplate().getMetadata().getLabels())).isTrue();
-      assertThat(k8s.find(Service.class, s.getSpec().getServiceName())).as("governing Service").isPresent();
+      Service governing = k8s.get(Service.class, s.getSpec().getServiceName());
+      assertThat(governing.getSpec().getClusterIP()).as("a governing Service is headless").isEqualTo("None");
+      assertThat(selects(governing.getSpec().getSelector(), s.getSpec().getTemplate().getMetadata().getLabels())).isTrue();
     }
     for (Service svc : k8s.all(Service.class)) {
       assertThat(podLabels.stream().anyMatch(l -> selects(svc.getSpec().getSelector(), l)))
@@ -247,69 +316,91 @@ class ManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
-  void everyDeploymentHasADisruptionBudgetTargetingItAlone(String install) {
+  void oneDisruptionBudgetCoversTheDataMembersAndEachEdgeHasItsOwn(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    Set<String> covered = new HashSet<>();
+    Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
+    Map<String, List<String>> selectedBy = new LinkedHashMap<>();
     for (PodDisruptionBudget pdb : k8s.all(PodDisruptionBudget.class)) {
-      List<Deployment> targets = k8s.all(Deployment.class).stream()
-        .filter(d -> selects(pdb.getSpec().getSelector().getMatchLabels(), d.getSpec().getTemplate().getMetadata().getLabels()))
-        .toList();
-      assertThat(targets).as("Deployments of PDB " + pdb.getMetadata().getName()).hasSize(1);
-      covered.add(targets.get(0).getMetadata().getName());
+      List<String> targets = chatrelayWorkloads(k8s).stream()
+        .filter(w -> selects(pdb.getSpec().getSelector().getMatchLabels(), w.labels())).map(Workload::name).toList();
+      assertThat(targets).as("workloads of PDB " + pdb.getMetadata().getName()).isNotEmpty();
+      assertThat(pdb.getSpec().getSelector().getMatchExpressions()).isNullOrEmpty();
+      selectedBy.put(pdb.getMetadata().getName(), targets);
       // One pod at a time, whatever the replica count (minAvailable would block drains of a single replica).
       assertThat(pdb.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
       assertThat(pdb.getSpec().getMinAvailable()).isNull();
     }
-    assertThat(covered).containsExactlyInAnyOrderElementsOf(k8s.all(Deployment.class).stream().map(d -> d.getMetadata().getName()).toList());
+    // The data members are exactly the workloads whose settings make them hold partitions.
+    List<String> dataMembers = settings.entrySet().stream().filter(e -> !e.getValue().getBoolean("cluster.lite-member"))
+      .map(e -> e.getKey().name()).toList();
+    assertThat(dataMembers).containsExactlyInAnyOrder(workloadOf(k8s, ServiceCatalog.BOT_REGISTRY).name(),
+      workloadOf(k8s, ServiceCatalog.MESSAGE_STORE).name());
+    assertThat(selectedBy).containsEntry("chatrelay-data-members", dataMembers);
+    assertThat(selectedBy.values().stream().filter(t -> t.size() > 1)).as("only the data members share a budget")
+      .containsExactly(dataMembers);
+    for (ServiceCatalog edge : List.of(ServiceCatalog.WS_EDGE, ServiceCatalog.TCP_EDGE)) {
+      assertThat(selectedBy.values()).contains(List.of(workloadOf(k8s, edge).name()));
+    }
+    // Every chatrelay pod is covered by exactly one budget (the eviction API refuses pods covered by two).
+    for (Workload w : chatrelayWorkloads(k8s)) {
+      assertThat(selectedBy.values().stream().filter(t -> t.contains(w.name())).count()).as(w.name()).isEqualTo(1);
+    }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void publicServicesMatchTheEdgesPortsWithoutAffinity(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    Map<Deployment, ChatrelayConfig> settings = settingsByDeployment(k8s);
+    Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
     Map<ServiceCatalog, String> portKey = Map.of(ServiceCatalog.WS_EDGE, "wnet.port", ServiceCatalog.TCP_EDGE, "tchatator.port");
     List<Service> loadBalancers = k8s.all(Service.class).stream().filter(s -> "LoadBalancer".equals(s.getSpec().getType())).toList();
     assertThat(loadBalancers).hasSize(2);
     portKey.forEach((edge, key) -> {
-      Deployment d = deploymentOf(k8s, edge);
-      int port = settings.get(d).getInt(key);
-      List<Service> fronting = loadBalancers.stream()
-        .filter(s -> selects(s.getSpec().getSelector(), d.getSpec().getTemplate().getMetadata().getLabels())).toList();
+      Workload w = workloadOf(k8s, edge);
+      int port = settings.get(w).getInt(key);
+      List<Service> fronting = loadBalancers.stream().filter(s -> selects(s.getSpec().getSelector(), w.labels())).toList();
       assertThat(fronting).as("LoadBalancer for " + edge.serviceName()).hasSize(1);
       Service lb = fronting.get(0);
       assertThat(lb.getSpec().getPorts()).hasSize(1);
       ServicePort sp = lb.getSpec().getPorts().get(0);
       assertThat(sp.getPort()).isEqualTo(port);
-      assertThat(containerPort(chatrelay(d.getSpec().getTemplate()), sp.getTargetPort())).isEqualTo(port);
+      assertThat(containerPort(chatrelay(w), sp.getTargetPort())).isEqualTo(port);
       assertThat(lb.getSpec().getSessionAffinity()).isIn(null, "None");
       assertThat(lb.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
     });
-    assertThat(settings.get(deploymentOf(k8s, ServiceCatalog.WS_EDGE)).getInt("wnet.port")).isEqualTo(8080);
-    assertThat(settings.get(deploymentOf(k8s, ServiceCatalog.TCP_EDGE)).getInt("tchatator.port")).isEqualTo(4242);
+    assertThat(settings.get(workloadOf(k8s, ServiceCatalog.WS_EDGE)).getInt("wnet.port")).isEqualTo(8080);
+    assertThat(settings.get(workloadOf(k8s, ServiceCatalog.TCP_EDGE)).getInt("tchatator.port")).isEqualTo(4242);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
-  void membersFindEachOtherThroughTheHeadlessService(String install) {
+  void membersFindEachOtherThroughTheHeadlessServicesFullName(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    Map<Deployment, ChatrelayConfig> settings = settingsByDeployment(k8s);
+    Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
     Set<String> dnsNames = new HashSet<>();
     settings.values().forEach(cfg -> dnsNames.add(cfg.getString("cluster.kubernetes-service-dns")));
     assertThat(dnsNames).as("one discovery name for every pod").hasSize(1);
-    Service headless = k8s.get(Service.class, dnsNames.iterator().next());
+    // <service>.<namespace>.svc.cluster.local: the namespace is the one the pods are rendered into.
+    String[] fqdn = dnsNames.iterator().next().split("\\.", 3);
+    assertThat(fqdn).hasSize(3);
+    assertThat(fqdn[2]).isEqualTo("svc.cluster.local");
+    Service headless = k8s.get(Service.class, fqdn[0]);
+    assertThat(fqdn[1]).isEqualTo(headless.getMetadata().getNamespace()).isEqualTo("chatrelay");
     assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
     assertThat(headless.getSpec().getPorts()).hasSize(1);
-    settings.forEach((d, cfg) -> {
-      Container c = chatrelay(d.getSpec().getTemplate());
+    settings.forEach((w, cfg) -> {
+      Container c = chatrelay(w);
+      assertThat(w.object().getMetadata().getNamespace()).isEqualTo(fqdn[1]);
       assertThat(cfg.getBoolean("cluster.enabled")).isTrue();
       assertThat(cfg.getBoolean("cluster.port-auto-increment")).as("a fixed member port").isFalse();
       assertThat(headless.getSpec().getPorts().get(0).getPort()).isEqualTo(cfg.getInt("cluster.port"));
       assertThat(containerPort(c, headless.getSpec().getPorts().get(0).getTargetPort())).isEqualTo(cfg.getInt("cluster.port"));
-      assertThat(selects(headless.getSpec().getSelector(), d.getSpec().getTemplate().getMetadata().getLabels())).isTrue();
+      assertThat(selects(headless.getSpec().getSelector(), w.labels())).isTrue();
       assertThat(cfg.getInt("cluster.eventbus-port")).isEqualTo(namedPort(c, "eventbus")).isEqualTo(5801);
-      assertThat(HazelcastSettings.fromConfig(cfg).getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isTrue();
+      var kubernetes = HazelcastSettings.fromConfig(cfg).getNetworkConfig().getJoin().getKubernetesConfig();
+      assertThat(kubernetes.isEnabled()).isTrue();
+      assertThat(kubernetes.getProperty("service-dns")).isEqualTo(String.join(".", fqdn));
       // The merge delays given as JVM properties are not overridden by the configuration Hazelcast is built with.
       String jvm = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue();
       for (String option : jvm.split(" ")) {
@@ -318,45 +409,85 @@ class ManifestsTest {
         assertThat(HazelcastSettings.fromConfig(cfg).getProperties().getProperty(property)).as(property).isNull();
       }
     });
-    for (StatefulSet s : k8s.all(StatefulSet.class)) {
-      assertThat(selects(headless.getSpec().getSelector(), s.getSpec().getTemplate().getMetadata().getLabels()))
-        .as("the database is no cluster member").isFalse();
-    }
+    assertThat(selects(headless.getSpec().getSelector(), k8s.workload("chatrelay-postgres").labels()))
+      .as("the database is no cluster member").isFalse();
+  }
+
+  /** An install in another namespace (an overlay's {@code namespace:}) looks up the Service in that namespace. */
+  @Test
+  void theDiscoveryNameFollowsTheNamespace(@TempDir Path overlay) throws Exception {
+    Files.writeString(overlay.resolve("kustomization.yaml"), String.join("\n",
+      "apiVersion: kustomize.config.k8s.io/v1beta1", "kind: Kustomization", "namespace: chat-staging",
+      "resources:", "  - " + Manifests.prepared(Manifests.BASE), ""));
+    KubernetesObjects k8s = KubernetesObjects.render(overlay);
+    assertThat(settingsByWorkload(k8s).values()).extracting(cfg -> cfg.getString("cluster.kubernetes-service-dns"))
+      .containsOnly("chatrelay-hazelcast.chat-staging.svc.cluster.local");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void referencedConfigMapsSecretsAndKeysExist(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    for (PodTemplateSpec template : templates(k8s)) {
-      for (Volume v : template.getSpec().getVolumes()) {
-        if (v.getConfigMap() != null) assertThat(k8s.find(io.fabric8.kubernetes.api.model.ConfigMap.class, v.getConfigMap().getName())).isPresent();
-        if (v.getSecret() != null) assertThat(k8s.find(Secret.class, v.getSecret().getSecretName())).isPresent();
+    List<String> optional = new ArrayList<>();
+    for (Workload w : k8s.workloads()) {
+      for (Volume v : w.template().getSpec().getVolumes()) {
+        if (v.getConfigMap() != null) assertThat(k8s.find(ConfigMap.class, v.getConfigMap().getName())).isPresent();
+        assertThat(v.getSecret()).as("Secrets reach pods as environment variables only").isNull();
       }
-      for (Container c : template.getSpec().getContainers()) {
+      for (Container c : w.template().getSpec().getContainers()) {
         for (EnvVar e : c.getEnv()) {
           if (e.getValueFrom() == null) continue;
           var secretRef = e.getValueFrom().getSecretKeyRef();
-          if (secretRef != null) assertThat(k8s.secretValue(secretRef.getName(), secretRef.getKey())).as(e.getName()).isPresent();
+          if (secretRef != null && Boolean.TRUE.equals(secretRef.getOptional())) optional.add(secretRef.getName() + "/" + secretRef.getKey());
+          else if (secretRef != null) assertThat(k8s.secretValue(secretRef.getName(), secretRef.getKey())).as(e.getName()).isPresent();
           var configRef = e.getValueFrom().getConfigMapKeyRef();
           if (configRef != null) assertThat(k8s.configMapValue(configRef.getName(), configRef.getKey())).as(e.getName()).isPresent();
         }
       }
     }
+    // The only Secret the operator may leave out: the administrator's key (none: no administrator).
+    assertThat(optional).containsExactly("chatrelay-admin/api-key");
+    assertThat(k8s.find(Secret.class, "chatrelay-admin")).as("the operator's own Secret, never in the manifests").isEmpty();
     // PodLaunch resolves every reference of every chatrelay pod, and fails on a missing one.
     assertThat(PodLaunch.of(k8s, POD)).isNotEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  void theAdminKeyReachesOnlyTheServiceThatReadsIt(String install) {
+    KubernetesObjects k8s = Manifests.render(install);
+    // Only the TCP edge reads tchatator.admin-api-key (TchatatorSettings); no other pod gets the Secret.
+    List<String> referencing = k8s.workloads().stream().filter(w -> w.template().getSpec().getContainers().stream()
+      .flatMap(c -> c.getEnv().stream())
+      .anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+        && e.getValueFrom().getSecretKeyRef().getName().equals("chatrelay-admin"))).map(Workload::name).toList();
+    assertThat(referencing).containsExactly(workloadOf(k8s, ServiceCatalog.TCP_EDGE).name());
+    Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
+    EnvVar key = chatrelay(workloadOf(k8s, ServiceCatalog.TCP_EDGE)).getEnv().stream()
+      .filter(e -> e.getName().equals(ChatrelayConfig.envName("tchatator.admin-api-key"))).findFirst().orElseThrow();
+    assertThat(key.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
+    // Without the Secret there is no administrator (the setting keeps its empty default).
+    assertThat(settings.get(workloadOf(k8s, ServiceCatalog.TCP_EDGE)).getString("tchatator.admin-api-key")).isEmpty();
+    // The database credentials reach the message store (and the database) only.
+    List<String> database = k8s.workloads().stream().filter(w -> w.template().getSpec().getContainers().stream()
+      .flatMap(c -> c.getEnv().stream())
+      .anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+        && e.getValueFrom().getSecretKeyRef().getName().equals("chatrelay-postgres"))).map(Workload::name).toList();
+    assertThat(database).containsExactlyInAnyOrder(workloadOf(k8s, ServiceCatalog.MESSAGE_STORE).name(), "chatrelay-postgres");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void theMessageStoreUsesTheDatabaseTheSecretNames(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    Map<Deployment, ChatrelayConfig> settings = settingsByDeployment(k8s);
-    ChatrelayConfig store = settings.get(deploymentOf(k8s, ServiceCatalog.MESSAGE_STORE));
+    Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
+    ChatrelayConfig store = settings.get(workloadOf(k8s, ServiceCatalog.MESSAGE_STORE));
     assertThat(store.getString("database.kind")).isEqualTo("postgres");
     for (String key : List.of("host", "port", "database", "user", "password")) {
       assertThat(store.getString("database.postgres." + key)).isEqualTo(k8s.secretValue("chatrelay-postgres", key).orElseThrow());
     }
+    // The password is the one the operator wrote in the (uncommitted) file the Secret is generated from.
+    assertThat(store.getString("database.postgres.password")).isEqualTo(Manifests.TEST_POSTGRES_PASSWORD);
     // The bundled database: its Service is the host the Secret names, its container takes the same credentials.
     StatefulSet postgres = k8s.get(StatefulSet.class, "chatrelay-postgres");
     Service postgresService = k8s.get(Service.class, store.getString("database.postgres.host"));
@@ -370,26 +501,89 @@ class ManifestsTest {
       assertThat(ref.getKey()).isEqualTo(key);
     });
     assertThat(postgres.getSpec().getVolumeClaimTemplates()).hasSize(1);
-    assertThat(db.getImage()).isEqualTo("postgres:16");
-    // The administrator's key reaches the services that check it, from its own Secret.
-    for (ServiceCatalog service : List.of(ServiceCatalog.MESSAGE_STORE, ServiceCatalog.TCP_EDGE)) {
-      var ref = chatrelay(deploymentOf(k8s, service).getSpec().getTemplate()).getEnv().stream()
-        .filter(e -> e.getName().equals(ChatrelayConfig.envName("tchatator.admin-api-key"))).findFirst().orElseThrow()
-        .getValueFrom().getSecretKeyRef();
-      assertThat(ref.getName()).isEqualTo("chatrelay-admin");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  void noManifestCarriesALiteralSecret(String install) throws Exception {
+    KubernetesObjects k8s = Manifests.render(install);
+    // Every password or key a container gets comes from a Secret, never from a value written in a manifest.
+    for (Workload w : k8s.workloads()) {
+      for (Container c : w.template().getSpec().getContainers()) {
+        for (EnvVar e : c.getEnv()) {
+          if (e.getName().matches(".*(PASSWORD|API_KEY|SECRET|TOKEN).*")) {
+            assertThat(e.getValue()).as(w.name() + " " + e.getName()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef()).as(w.name() + " " + e.getName()).isNotNull();
+          }
+        }
+      }
     }
+    // The settings file carries none either.
+    ChatrelayConfig file = ChatrelayConfig.load(writeSettingsFile(k8s), Map.of(), Map.of());
+    assertThat(file.getString("database.postgres.password")).isEmpty();
+    assertThat(file.getString("tchatator.admin-api-key")).isEmpty();
+    // The only Secret is the generated one, from the operator's file.
+    assertThat(k8s.all(Secret.class)).extracting(x -> x.getMetadata().getName()).containsExactly("chatrelay-postgres");
+  }
+
+  @Test
+  void theCommittedFilesHoldNoSecretAndTheInstallRefusesToRenderWithoutThePassword() throws Exception {
+    Path k8sDir = Manifests.repositoryRoot().resolve(Manifests.BASE);
+    try (Stream<Path> files = Files.walk(k8sDir)) {
+      for (Path yaml : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        for (var doc : Kustomize.readAll(yaml)) {
+          assertThat(doc.path("kind").asText()).as(yaml + " holds a Secret").isNotEqualTo("Secret");
+          for (var generator : doc.path("secretGenerator")) {
+            for (var literal : generator.path("literals")) {
+              assertThat(literal.asText().split("=")[0]).as(yaml + ": a secret written as a literal")
+                .doesNotContainIgnoringCase("password").doesNotContainIgnoringCase("key");
+            }
+          }
+        }
+      }
+    }
+    // The operator's files are kept out of git.
+    assertThat(Files.readAllLines(Manifests.repositoryRoot().resolve("k8s/base/secrets/.gitignore"))).contains("*", "!.gitignore");
+    // As committed (no password file written), rendering fails and says which file is missing, as kubectl would.
+    Path copy = scratch.resolve("as-committed");
+    try (Stream<Path> files = Files.walk(k8sDir)) {
+      for (Path f : files.toList()) {
+        Path target = copy.resolve(k8sDir.relativize(f).toString());
+        if (Files.isDirectory(f)) Files.createDirectories(target);
+        else if (!f.getParent().getFileName().toString().equals("secrets") || f.getFileName().toString().equals(".gitignore")) {
+          Files.copy(f, target);
+        }
+      }
+    }
+    assertThatThrownBy(() -> Kustomize.render(copy)).hasMessageContaining("secrets/postgres-password.env does not exist");
+  }
+
+  private Path writeSettingsFile(KubernetesObjects k8s) throws Exception {
+    Path file = scratch.resolve("settings-only.yaml");
+    Files.writeString(file, k8s.configMapValue("chatrelay-settings", "chatrelay.yaml").orElseThrow());
+    return file;
   }
 
   @ParameterizedTest
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void rolloutsGoOnePodAtATimeAndShutdownFitsTheGracePeriod(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    settingsByDeployment(k8s).forEach((d, cfg) -> {
-      var strategy = d.getSpec().getStrategy();
-      assertThat(strategy.getType()).isEqualTo("RollingUpdate");
-      assertThat(strategy.getRollingUpdate().getMaxUnavailable()).isEqualTo(new IntOrString(0));
-      assertThat(strategy.getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString(1));
-      long grace = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+    settingsByWorkload(k8s).forEach((w, cfg) -> {
+      if (w.object() instanceof Deployment d) {
+        // A new pod first, an old one only once it is ready.
+        var strategy = d.getSpec().getStrategy();
+        assertThat(strategy.getType()).isEqualTo("RollingUpdate");
+        assertThat(strategy.getRollingUpdate().getMaxUnavailable()).isEqualTo(new IntOrString(0));
+        assertThat(strategy.getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString(1));
+      } else {
+        // A StatefulSet replaces one pod at a time and waits for it to be ready before the next.
+        StatefulSet s = (StatefulSet) w.object();
+        assertThat(s.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(s.getSpec().getUpdateStrategy().getRollingUpdate().getPartition()).isZero();
+        assertThat(s.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable()).isNull();
+        assertThat(s.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
+      }
+      long grace = w.template().getSpec().getTerminationGracePeriodSeconds();
       long timeout = cfg.getLong("shutdown.timeout-seconds");
       long drain = cfg.getLong("shutdown.drain-seconds");
       // The JVM still has to exit after the bounded shutdown.
@@ -428,16 +622,15 @@ class ManifestsTest {
     }
     Set<String> autoscaled = new HashSet<>();
     hpas.forEach(h -> autoscaled.add(h.getSpec().getScaleTargetRef().getName()));
-    Set<String> edges = Set.of(deploymentOf(k8s, ServiceCatalog.WS_EDGE).getMetadata().getName(),
-      deploymentOf(k8s, ServiceCatalog.TCP_EDGE).getMetadata().getName());
+    Set<String> edges = Set.of(workloadOf(k8s, ServiceCatalog.WS_EDGE).name(), workloadOf(k8s, ServiceCatalog.TCP_EDGE).name());
     if (install.equals(Manifests.BASE)) {
       assertThat(autoscaled).isEqualTo(edges);
       for (ServiceCatalog fixed : List.of(ServiceCatalog.MESSAGE_STORE, ServiceCatalog.BOT_REGISTRY)) {
-        assertThat(deploymentOf(k8s, fixed).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(workloadOf(k8s, fixed).replicas()).isEqualTo(2);
       }
     } else {
       assertThat(autoscaled).isEmpty();
-      assertThat(k8s.all(Deployment.class)).allSatisfy(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(1));
+      assertThat(chatrelayWorkloads(k8s)).allSatisfy(w -> assertThat(w.replicas()).isEqualTo(1));
     }
   }
 
@@ -445,26 +638,26 @@ class ManifestsTest {
   @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
   void podsRunUnprivilegedAndWriteOnlyToTheirVolumes(String install) {
     KubernetesObjects k8s = Manifests.render(install);
-    for (PodTemplateSpec template : templates(k8s)) {
-      var pod = template.getSpec().getSecurityContext();
+    for (Workload w : k8s.workloads()) {
+      var pod = w.template().getSpec().getSecurityContext();
       assertThat(pod.getRunAsNonRoot()).isTrue();
       assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-      for (Container c : template.getSpec().getContainers()) {
+      for (Container c : w.template().getSpec().getContainers()) {
         assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
       }
     }
     for (PodLaunch launch : PodLaunch.of(k8s, POD)) {
-      Deployment d = k8s.get(Deployment.class, launch.deployment());
-      assertThat(chatrelay(d.getSpec().getTemplate()).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      Workload w = k8s.workload(launch.workload());
+      assertThat(chatrelay(w).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       // With a read-only root, every place the process writes must be a writable volume.
-      ChatrelayConfig cfg = launch.settings(scratch.resolve(launch.deployment()));
+      ChatrelayConfig cfg = launch.settings(scratch.resolve(launch.workload()));
       for (String written : List.of(cfg.getString("node.data-dir") + "/", cfg.getString("tchatator.log-file"), "/tmp/")) {
-        assertThat(launch.emptyDirs()).as(launch.deployment() + " writes " + written)
+        assertThat(launch.emptyDirs()).as(launch.workload() + " writes " + written)
           .anySatisfy(dir -> assertThat(written).startsWith(dir + "/"));
       }
       // Pods of one service spread over nodes when they can, and still schedule on a single node.
-      assertThat(d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+      assertThat(w.template().getSpec().getTopologySpreadConstraints()).singleElement().satisfies(t -> {
         assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
         assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
       });
@@ -476,12 +669,11 @@ class ManifestsTest {
   void theSingleNodeOverlayAsksForLessThanTheBase(String install) {
     KubernetesObjects base = Manifests.render(Manifests.BASE);
     KubernetesObjects small = Manifests.render(install);
-    assertThat(Stream.of(Deployment.class, StatefulSet.class).mapToLong(c -> small.all(c).size()).sum())
-      .isEqualTo(Stream.of(Deployment.class, StatefulSet.class).mapToLong(c -> base.all(c).size()).sum());
-    for (Deployment d : small.all(Deployment.class)) {
-      ResourceRequirements r = chatrelay(d.getSpec().getTemplate()).getResources();
-      ResourceRequirements full = chatrelay(base.get(Deployment.class, d.getMetadata().getName()).getSpec().getTemplate()).getResources();
-      assertThat(r.getLimits().get("memory")).isEqualTo(new Quantity("384Mi"));
+    assertThat(small.workloads()).extracting(Workload::name).containsExactlyElementsOf(base.workloads().stream().map(Workload::name).toList());
+    for (Workload w : chatrelayWorkloads(small)) {
+      ResourceRequirements r = chatrelay(w).getResources();
+      ResourceRequirements full = chatrelay(base.workload(w.name())).getResources();
+      assertThat(r.getLimits().get("memory")).as(w.name()).isEqualTo(new Quantity("384Mi"));
       assertThat(r.getLimits().get("memory").getNumericalAmount()).isLessThan(full.getLimits().get("memory").getNumericalAmount());
       assertThat(r.getRequests().get("cpu").getNumericalAmount()).isLessThan(full.getRequests().get("cpu").getNumericalAmount());
     }

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,39 +18,47 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * How kubelet would start the chatrelay container of one Deployment: its arguments (after the image's
- * {@code java -jar chatrelay.jar}), its environment with Secrets, ConfigMaps and downward-API fields resolved, and
- * the files its ConfigMap volumes mount. For tests that run the launcher as the Deployments would, on one host.
+ * How kubelet would start the chatrelay container of one Deployment or StatefulSet: its arguments (after the image's
+ * {@code java -jar chatrelay.jar}), its environment with Secrets, ConfigMaps and downward-API fields resolved and
+ * {@code $(VAR)} references expanded, and the files its ConfigMap volumes mount. For tests that run the launcher as
+ * the workloads would, on one host.
  *
- * @param deployment the Deployment's name
- * @param args       the container's args, unchanged
- * @param env        every environment variable, resolved for {@code pod}
- * @param files      absolute path in the container to content, for each key of each mounted ConfigMap
- * @param emptyDirs  absolute paths in the container of its emptyDir mounts (writable scratch space)
+ * @param workload  the Deployment's or StatefulSet's name
+ * @param args      the container's args, unchanged
+ * @param env       every environment variable, resolved for {@code pod} (an optional Secret that is absent sets none)
+ * @param files     absolute path in the container to content, for each key of each mounted ConfigMap
+ * @param emptyDirs absolute paths in the container of its emptyDir mounts (writable scratch space)
  */
-public record PodLaunch(String deployment, List<String> args, Map<String, String> env, Map<String, String> files,
+public record PodLaunch(String workload, List<String> args, Map<String, String> env, Map<String, String> files,
                         List<String> emptyDirs) {
-  /** What the downward API gives a pod: its IP and name. */
+  /** What the downward API gives a pod: its IP and name (its namespace is the workload's). */
   public record Pod(String ip, String name) {
   }
 
-  /** One launch per Deployment whose container is named {@code chatrelay}, in manifest order. */
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\(([-._a-zA-Z][-._a-zA-Z0-9]*)\\)");
+
+  /** One launch per Deployment or StatefulSet whose container is named {@code chatrelay}, in manifest order. */
   public static List<PodLaunch> of(KubernetesObjects objects, Pod pod) {
     List<PodLaunch> out = new ArrayList<>();
-    for (Deployment d : objects.all(Deployment.class)) {
-      PodSpec spec = d.getSpec().getTemplate().getSpec();
-      Container c = spec.getContainers().stream().filter(x -> x.getName().equals("chatrelay")).findFirst().orElse(null);
+    for (KubernetesObjects.Workload w : objects.workloads()) {
+      PodSpec spec = w.template().getSpec();
+      Container c = w.container("chatrelay").orElse(null);
       if (c == null) continue;
       if (c.getEnvFrom() != null && !c.getEnvFrom().isEmpty()) throw new IllegalArgumentException("envFrom is not resolved here");
       Map<String, String> env = new LinkedHashMap<>();
-      for (EnvVar e : c.getEnv()) env.put(e.getName(), e.getValueFrom() == null ? e.getValue() : resolve(objects, e, pod));
+      for (EnvVar e : c.getEnv()) {
+        String value = e.getValueFrom() == null ? expand(e.getValue(), env) : resolve(objects, w, e, pod);
+        if (value != null) env.put(e.getName(), value);
+      }
       Map<String, String> files = new LinkedHashMap<>();
       List<String> emptyDirs = new ArrayList<>();
       for (VolumeMount m : c.getVolumeMounts()) {
         Volume v = spec.getVolumes().stream().filter(x -> x.getName().equals(m.getName())).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(d.getMetadata().getName() + ": no volume " + m.getName()));
+          .orElseThrow(() -> new IllegalArgumentException(w.name() + ": no volume " + m.getName()));
         if (v.getConfigMap() != null) {
           if (m.getSubPath() != null) throw new IllegalArgumentException("subPath mounts are not resolved here");
           ConfigMap cm = objects.get(ConfigMap.class, v.getConfigMap().getName());
@@ -59,20 +66,34 @@ public record PodLaunch(String deployment, List<String> args, Map<String, String
         } else if (v.getEmptyDir() != null) {
           emptyDirs.add(m.getMountPath());
         } else {
-          throw new IllegalArgumentException(d.getMetadata().getName() + ": volume " + v.getName() + " is of a kind not resolved here");
+          throw new IllegalArgumentException(w.name() + ": volume " + v.getName() + " is of a kind not resolved here");
         }
       }
-      out.add(new PodLaunch(d.getMetadata().getName(), List.copyOf(c.getArgs()), env, files, emptyDirs));
+      out.add(new PodLaunch(w.name(), List.copyOf(c.getArgs()), env, files, emptyDirs));
     }
     return out;
   }
 
-  private static String resolve(KubernetesObjects objects, EnvVar e, Pod pod) {
+  /** Kubernetes' expansion of {@code $(VAR)} with the variables defined before; {@code $$} is a literal $. */
+  static String expand(String value, Map<String, String> defined) {
+    if (value == null) return "";
+    Matcher m = REFERENCE.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String replacement = m.group(1) == null ? "$" : defined.getOrDefault(m.group(1), m.group());
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  /** The value of a {@code valueFrom} variable; null for an optional Secret key that does not exist. */
+  private static String resolve(KubernetesObjects objects, KubernetesObjects.Workload w, EnvVar e, Pod pod) {
     EnvVarSource from = e.getValueFrom();
     if (from.getSecretKeyRef() != null) {
       var ref = from.getSecretKeyRef();
-      return objects.secretValue(ref.getName(), ref.getKey())
-        .orElseThrow(() -> new IllegalArgumentException(e.getName() + ": Secret " + ref.getName() + " has no key " + ref.getKey()));
+      var value = objects.secretValue(ref.getName(), ref.getKey());
+      if (value.isEmpty() && Boolean.TRUE.equals(ref.getOptional())) return null;
+      return value.orElseThrow(() -> new IllegalArgumentException(e.getName() + ": Secret " + ref.getName() + " has no key " + ref.getKey()));
     }
     if (from.getConfigMapKeyRef() != null) {
       var ref = from.getConfigMapKeyRef();
@@ -83,6 +104,7 @@ public record PodLaunch(String deployment, List<String> args, Map<String, String
       return switch (from.getFieldRef().getFieldPath()) {
         case "status.podIP" -> pod.ip();
         case "metadata.name" -> pod.name();
+        case "metadata.namespace" -> w.object().getMetadata().getNamespace();
         default -> throw new IllegalArgumentException(e.getName() + ": field " + from.getFieldRef().getFieldPath() + " not resolved here");
       };
     }

@@ -31,9 +31,9 @@ import static io.chatrelay.launcher.TchatatorSocket.unread;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The deployment rehearsed on one host: every Deployment of the rendered base install started as kubelet would
- * start its container (its args, its environment with Secrets and downward-API fields resolved, its mounted
- * settings file), with only what a single host must change: the pod IP is 127.0.0.1, every pod gets free ports,
+ * The deployment rehearsed on one host: every Deployment and StatefulSet of the rendered base install started as
+ * kubelet would start its container (its args, its environment with Secrets and downward-API fields resolved, its
+ * mounted settings file), with only what a single host must change: the pod IP is 127.0.0.1, every pod gets free ports,
  * the Hazelcast join list names those ports on 127.0.0.1 instead of the DNS lookup, data paths move under a
  * temporary directory, and the Secret {@code chatrelay-postgres} points at the test PostgreSQL (a fresh schema),
  * as section 6 of docs/deploy-kubernetes.md tells an operator to do for an external database.
@@ -71,7 +71,7 @@ class PodLaunchRehearsalTest {
   }
 
   @Test
-  void theFourDeploymentsServeTogetherAndAnEdgePodStopsGracefully(Vertx vertx, @TempDir Path root) throws Exception {
+  void theFourWorkloadsServeTogetherAndAnEdgePodStopsGracefully(Vertx vertx, @TempDir Path root) throws Exception {
     PythonPeer.assumeAvailable();
     KubernetesObjects k8s = Manifests.render(Manifests.BASE);
     pointTheDatabaseSecretAtTheTestServer(k8s);
@@ -103,6 +103,9 @@ class PodLaunchRehearsalTest {
       assertThat(ready.check("services")).as(pod.name()).isEqualTo("UP");
       if (readinessChecks.containsKey(pod)) assertThat(ready.check(readinessChecks.get(pod))).as(pod.name()).isEqualTo("UP");
       running.get(pod).awaitLine("chatrelay serving " + pod.service() + " ", START);
+      // The edges join as Hazelcast lite members (their Deployments say so), the registry and store as data members.
+      String joined = running.get(pod).awaitLine("joined cluster", START);
+      assertThat(joined.contains(", as a lite member")).as(pod.name() + ": " + joined).isEqualTo(pod.service().endsWith("-edge"));
     }
     report("the first four pods ready", startedAt);
 
