@@ -1,5 +1,6 @@
 package io.chatrelay.store.accounts;
 
+import io.chatrelay.shared.bus.AccountReasons;
 import io.chatrelay.shared.bus.BusFailure;
 
 import java.util.Locale;
@@ -35,7 +36,7 @@ final class AccountRules {
   /** Fails 400 {@code bad-name} unless {@code name} follows the name rules. */
   static void checkName(String name) {
     if (!isValidName(name)) {
-      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-name", "an account name is 1 to " + MAX_NAME_LENGTH
+      throw BusFailure.of(BusFailure.BAD_REQUEST, AccountReasons.BAD_NAME, "an account name is 1 to " + MAX_NAME_LENGTH
         + " letters, digits, '_', '.' or '-', starts with a letter or digit and is not all digits").exception();
     }
   }
@@ -60,7 +61,7 @@ final class AccountRules {
   /** Fails 400 {@code bad-password} unless {@code password} follows the password rules. */
   static void checkPassword(String password) {
     if (!isValidPassword(password)) {
-      throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-password", "a password is " + MIN_PASSWORD_LENGTH + " to "
+      throw BusFailure.of(BusFailure.BAD_REQUEST, AccountReasons.BAD_PASSWORD, "a password is " + MIN_PASSWORD_LENGTH + " to "
         + MAX_PASSWORD_LENGTH + " characters without control characters").exception();
     }
   }

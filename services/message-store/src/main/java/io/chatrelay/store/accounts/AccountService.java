@@ -1,40 +1,66 @@
 package io.chatrelay.store.accounts;
 
+import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.store.StoreRequests;
 import io.chatrelay.store.db.Database;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
  * The {@code chatrelay.accounts.*} event-bus API over an {@link AccountStore}; shapes in {@link Addresses} and
- * docs/event-bus.md.
+ * docs/event-bus.md. Also listens to {@code chatrelay.accounts.events} (published by whichever store instance
+ * made the change) to drop the verified logins of a rotated or banned account in this instance too.
  */
 public final class AccountService {
-  private final AccountStore store;
+  /** Longest {@code source} accepted (an IPv6 literal with zone and brackets is well under it). */
+  static final int MAX_SOURCE_LENGTH = 100;
 
-  public AccountService(Database db, ServiceContext ctx) {
+  private final AccountStore store;
+  private final StoreRequests requests;
+  private final Clock clock;
+
+  public AccountService(Database db, ServiceContext ctx, StoreRequests requests) {
     this.store = new AccountStore(ctx.vertx(), db, ctx.config(), ctx.clock());
+    this.requests = requests;
+    this.clock = ctx.clock();
   }
 
   /** Registers the handlers; the caller awaits each consumer's {@code completion()}. */
   public List<MessageConsumer<?>> register(EventBus bus) {
     return List.of(
-      bus.consumer(Addresses.ACCOUNTS_CREATE, Replies.handle(this::create)),
-      bus.consumer(Addresses.ACCOUNTS_LIST, Replies.handle(this::list)),
-      bus.consumer(Addresses.ACCOUNTS_ROTATE_KEY, Replies.handle(this::rotateKey)),
-      bus.consumer(Addresses.ACCOUNTS_AUTHENTICATE, Replies.handle(this::authenticate)),
-      bus.consumer(Addresses.ACCOUNTS_GET, Replies.handle(this::get)));
+      bus.consumer(Addresses.ACCOUNTS_CREATE, requests.handle(this::create)),
+      bus.consumer(Addresses.ACCOUNTS_LIST, requests.handle(this::list)),
+      bus.consumer(Addresses.ACCOUNTS_ROTATE_KEY, requests.handle(this::rotateKey)),
+      bus.consumer(Addresses.ACCOUNTS_AUTHENTICATE, requests.handle(this::authenticate)),
+      bus.consumer(Addresses.ACCOUNTS_GET, requests.handle(this::get)),
+      bus.<JsonObject>consumer(Addresses.ACCOUNTS_EVENTS, msg -> accountChanged(msg.body())));
+  }
+
+  private void accountChanged(Object body) {
+    if (!(body instanceof JsonObject json)) return;
+    AccountEvent event;
+    try {
+      event = AccountEvent.fromJson(json);
+    } catch (RuntimeException malformed) {
+      return;     // not ours to answer: an event has no reply
+    }
+    if (AccountEvent.KEY_ROTATED.equals(event.event()) || AccountEvent.BANNED.equals(event.event())) {
+      store.forgetVerified(event.id());
+    }
   }
 
   private Future<JsonObject> create(JsonObject request) {
@@ -55,23 +81,43 @@ public final class AccountService {
   private Future<JsonObject> authenticate(JsonObject request) {
     String type = optionalString(request, "type");
     if ("password".equals(type)) {
-      return store.authenticatePassword(Replies.requireString(request, "username"),
-        Replies.requireString(request, "password")).map(AccountInfo::toJson);
+      String username = Replies.requireString(request, "username");
+      String password = Replies.requireString(request, "password");
+      String source = optionalString(request, "source");
+      if (source != null && source.length() > MAX_SOURCE_LENGTH) {
+        throw badRequest("field 'source' must be at most " + MAX_SOURCE_LENGTH + " characters");
+      }
+      return store.authenticatePassword(username, password, source, deadline(request)).map(AccountInfo::toJson);
     }
     if ("token".equals(type)) {
       return store.authenticateKey(Replies.requireString(request, "apiKey")).map(AccountInfo::toJson);
     }
-    throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "type must be 'password' or 'token'").exception();
+    throw badRequest("type must be 'password' or 'token'");
   }
 
   private Future<JsonObject> get(JsonObject request) {
     return store.get(Replies.requireLong(request, "id")).map(AccountInfo::toJson);
   }
 
+  /**
+   * When the caller stops waiting: now + {@code timeoutMs}, or the event bus's default timeout when it is absent
+   * (what a caller that sets none waits).
+   */
+  private long deadline(JsonObject request) {
+    if (request.getValue("timeoutMs") == null) return clock.millis() + DeliveryOptions.DEFAULT_TIMEOUT;
+    long timeoutMs = Replies.requireLong(request, "timeoutMs");
+    if (timeoutMs < 1) throw badRequest("field 'timeoutMs' must be at least 1");
+    return clock.millis() + timeoutMs;
+  }
+
+  private static BusFailure.BusFailureException badRequest(String text) {
+    return BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", text).exception();
+  }
+
   /** A string field that may be absent (null); any other type is a 400 {@code bad-request}. */
   private static String optionalString(JsonObject request, String field) {
     Object value = request.getValue(field);
     if (value == null || value instanceof String) return (String) value;
-    throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "field '" + field + "' must be a string").exception();
+    throw badRequest("field '" + field + "' must be a string");
   }
 }

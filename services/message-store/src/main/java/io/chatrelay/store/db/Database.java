@@ -4,6 +4,7 @@ import io.chatrelay.shared.config.ChatrelayConfig;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -15,11 +16,17 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The message store's connection pool: the embedded H2 database (through Vert.x's JDBC client, which runs the
  * blocking JDBC calls on worker threads) or PostgreSQL (vertx-pg-client, non-blocking). Both are a Vert.x
  * {@link Pool}; queries are written once with {@code SqlTemplate} ({@code #{name}} parameters).
+ * <p>
+ * A database that cannot be reached must be noticed in seconds, not after the clients' defaults (60 s to connect,
+ * 30 s to wait for a connection): {@code database.connect-timeout-ms} bounds a new connection,
+ * {@code database.acquire-timeout-ms} the wait for a free one; both failures are outages
+ * ({@link SqlErrors#isUnavailable}).
  */
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -49,15 +56,17 @@ public final class Database {
     return description;
   }
 
-  /** Opens the pool the settings describe and applies the migrations. */
+  /** Opens the pool the settings describe and applies the migrations; closes it again if they fail. */
   public static Future<Database> open(Vertx vertx, ChatrelayConfig cfg) {
     Database db = create(vertx, cfg);
     LOG.info("database: {}", db.description());
-    return Migrations.apply(db, cfg).map(db);
+    return Migrations.apply(db, cfg).map(db)
+      .recover(err -> db.close().transform(closed -> Future.failedFuture(err)));
   }
 
   static Database create(Vertx vertx, ChatrelayConfig cfg) {
-    PoolOptions poolOptions = new PoolOptions().setMaxSize(cfg.getInt("database.pool-size"));
+    PoolOptions poolOptions = new PoolOptions().setMaxSize(cfg.getInt("database.pool-size"))
+      .setConnectionTimeout(cfg.getInt("database.acquire-timeout-ms")).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     String kind = cfg.getString("database.kind");
     switch (kind) {
       case "embedded": {
@@ -75,6 +84,8 @@ public final class Database {
         String url = "jdbc:h2:" + target + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
         JdbcConnectionPool ds = JdbcConnectionPool.create(url, "sa", "");
         ds.setMaxConnections(poolOptions.getMaxSize());
+        // seconds, at least 1: how long H2's own pool lets a caller wait for a connection
+        ds.setLoginTimeout(Math.max(1, (cfg.getInt("database.acquire-timeout-ms") + 999) / 1000));
         return new Database(JDBCPool.pool(vertx, AutoCommitRestoring.wrap(ds), poolOptions), SqlDialect.H2,
           "embedded H2 " + target, ds::dispose);
       }
@@ -87,7 +98,10 @@ public final class Database {
           .setUser(cfg.getString("database.postgres.user"))
           .setPassword(cfg.getString("database.postgres.password"))
           .setProperties(Map.of("search_path", schema, "application_name", "chatrelay"));
-        Pool pool = PgBuilder.pool().with(poolOptions).connectingTo(connect).using(vertx).build();
+        // keep-alive: a connection to a database host that vanished without a FIN is noticed by the OS
+        NetClientOptions transport = new NetClientOptions().setConnectTimeout(cfg.getInt("database.connect-timeout-ms"))
+          .setTcpKeepAlive(true);
+        Pool pool = PgBuilder.pool().with(poolOptions).with(transport).connectingTo(connect).using(vertx).build();
         return new Database(pool, SqlDialect.POSTGRES, "PostgreSQL " + connect.getUser() + "@" + connect.getHost() + ":"
           + connect.getPort() + "/" + connect.getDatabase() + " schema " + schema, () -> { });
       }

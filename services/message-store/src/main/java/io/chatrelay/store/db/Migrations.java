@@ -4,6 +4,7 @@ import io.chatrelay.shared.config.ChatrelayConfig;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -19,62 +20,75 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Versioned schema migrations, applied in order at start, each in its own transaction, recorded in
- * {@code schema_version}. The same SQL files serve H2 and PostgreSQL (portable SQL only). Two processes that
- * start at once both try; the loser's transaction fails on the version's primary key, it re-reads and goes on.
+ * Versioned schema migrations, applied in order at start, recorded in {@code schema_version}. The same SQL files
+ * serve H2 and PostgreSQL (portable SQL only).
+ * <p>
+ * Replicas that start at once on one PostgreSQL schema must not migrate it together ({@code CREATE SCHEMA IF NOT
+ * EXISTS} and {@code CREATE TABLE IF NOT EXISTS} are not safe against each other): everything runs in ONE
+ * transaction that first takes a transaction-level advisory lock named after the schema
+ * ({@code pg_advisory_xact_lock}), so the second replica waits, then finds the versions applied and does nothing.
+ * The lock ends with the transaction, also when the process dies. H2 has one process on a database file (another
+ * one goes through its {@code AUTO_SERVER}); if a migration fails there, the versions are read again and a run
+ * that someone else completed counts as done.
  * <p>
  * To change the schema add a file {@code db/migration/V<n>__<what>.sql} and list it in {@link #ALL}; never edit
  * a migration that has shipped.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+  /** First key of the advisory lock ("chat" in ASCII); the second is the schema name's hash. */
+  private static final int LOCK_NAMESPACE = 0x63686174;
 
   /** Every migration, in order. */
   static final List<String> ALL = List.of(
     "V1__accounts.sql",
-    "V2__messages.sql");
+    "V2__messages.sql",
+    "V3__message_client_id.sql");
 
   private Migrations() {
   }
 
   public static Future<Void> apply(Database db, ChatrelayConfig cfg) {
-    Future<Void> ready = Future.succeededFuture();
-    if (db.dialect() == SqlDialect.POSTGRES) {
-      String schema = cfg.getString("database.postgres.schema");
-      if (!schema.matches("[a-z_][a-z0-9_]*")) {
-        return Future.failedFuture(new IllegalArgumentException("database.postgres.schema must match [a-z_][a-z0-9_]*"));
-      }
-      ready = db.pool().query("CREATE SCHEMA IF NOT EXISTS " + schema).execute().mapEmpty();
+    boolean postgres = db.dialect() == SqlDialect.POSTGRES;
+    String schema = postgres ? cfg.getString("database.postgres.schema") : null;
+    if (postgres && !schema.matches("[a-z_][a-z0-9_]*")) {
+      return Future.failedFuture(new IllegalArgumentException("database.postgres.schema must match [a-z_][a-z0-9_]*"));
     }
-    return ready
-      .compose(v -> db.pool().query("CREATE TABLE IF NOT EXISTS schema_version ("
-        + "version INT PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)").execute())
-      .compose(v -> applyFrom(db, 0));
+    Future<Void> migrated = db.pool().withTransaction(conn -> {
+      Future<?> ready = Future.succeededFuture();
+      if (postgres) {
+        // the NOTICEs "already exists, skipping" of every restart are no news: the client logs them as WARN
+        ready = conn.query("SET LOCAL client_min_messages TO warning").execute()
+          .compose(v -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)").execute(Tuple.of(LOCK_NAMESPACE, schema.hashCode())))
+          .compose(locked -> conn.query("CREATE SCHEMA IF NOT EXISTS " + schema).execute());
+      }
+      return ready
+        .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS schema_version ("
+          + "version INT PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)").execute())
+        .compose(v -> applied(conn))
+        .compose(done -> applyFrom(conn, db.dialect(), done, 0));
+    });
+    return migrated.recover(err -> applied(db.pool()).transform(ar -> ar.succeeded() && ar.result().size() >= ALL.size()
+      ? Future.<Void>succeededFuture()     // another process applied them first
+      : Future.<Void>failedFuture(new IllegalStateException("database migration failed: " + err.getMessage(), err))));
   }
 
-  private static Future<Void> applyFrom(Database db, int index) {
+  private static Future<Void> applyFrom(SqlConnection conn, SqlDialect dialect, Set<Integer> done, int index) {
     if (index >= ALL.size()) return Future.succeededFuture();
     String file = ALL.get(index);
     int version = index + 1;
-    return applied(db).compose(done -> {
-      if (done.contains(version)) return applyFrom(db, index + 1);
-      List<String> statements = statements(read(file));
-      return db.pool().withTransaction(conn -> run(conn, statements, 0)
-          .compose(v -> conn.preparedQuery(db.dialect() == SqlDialect.POSTGRES
-              ? "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)"
-              : "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)")
-            .execute(Tuple.of(version, file, System.currentTimeMillis()))))
-        .<Void>mapEmpty()
-        .onSuccess(v -> LOG.info("database migration {} applied", file))
-        .recover(err -> applied(db).compose(now -> now.contains(version)
-          ? Future.<Void>succeededFuture()     // another process applied it first
-          : Future.<Void>failedFuture(new IllegalStateException("migration " + file + " failed: " + err.getMessage(), err))))
-        .compose(v -> applyFrom(db, index + 1));
-    });
+    if (done.contains(version)) return applyFrom(conn, dialect, done, index + 1);
+    return run(conn, statements(read(file)), 0)
+      .compose(v -> conn.preparedQuery(dialect == SqlDialect.POSTGRES
+          ? "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)"
+          : "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)")
+        .execute(Tuple.of(version, file, System.currentTimeMillis())))
+      .onSuccess(v -> LOG.info("database migration {} applied", file))
+      .compose(v -> applyFrom(conn, dialect, done, index + 1));
   }
 
-  private static Future<Set<Integer>> applied(Database db) {
-    return db.pool().query("SELECT version FROM schema_version").execute().map(rows -> {
+  private static Future<Set<Integer>> applied(SqlClient client) {
+    return client.query("SELECT version FROM schema_version").execute().map(rows -> {
       Set<Integer> out = new HashSet<>();
       for (Row r : rows) out.add(r.getInteger(0));
       return out;

@@ -1,5 +1,6 @@
 package io.chatrelay.store.messages;
 
+import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.BanInfo;
 import io.chatrelay.shared.bus.BlockInfo;
 import io.chatrelay.shared.bus.Role;
@@ -39,6 +40,16 @@ final class MessageRepository {
     return role(c, "SELECT role FROM account WHERE id = #{id} FOR UPDATE", id);
   }
 
+  /** The account (name and role), locking its row until the transaction ends; null if there is none. */
+  Future<AccountInfo> lockAccountInfo(SqlClient c, long id) {
+    return run(c, "SELECT name, role FROM account WHERE id = #{id} FOR UPDATE", Map.of("id", id)).map(rows -> {
+      var it = rows.iterator();
+      if (!it.hasNext()) return null;
+      Row r = it.next();
+      return new AccountInfo(id, r.getString("name"), Role.fromWire(r.getString("role")));
+    });
+  }
+
   /** The account's role, or null if there is no such account. */
   Future<Role> accountRole(SqlClient c, long id) {
     return role(c, "SELECT role FROM account WHERE id = #{id}", id);
@@ -53,20 +64,29 @@ final class MessageRepository {
 
   // ---- messages ----
 
-  Future<Long> insertMessage(SqlClient c, long senderId, long recipientId, String content, long now) {
-    String sql = dialect.insertReturning("INSERT INTO message (sender_id, recipient_id, content, sent_at, deleted, read)"
-      + " VALUES (#{sender}, #{recipient}, #{content}, #{now}, FALSE, FALSE)", "id");
-    return run(c, sql, Map.of("sender", senderId, "recipient", recipientId, "content", content, "now", now))
-      .map(rows -> rows.iterator().next().getLong("id"));
+  /** Inserts a message; {@code clientId} (the sender's idempotency key) may be null. */
+  Future<Long> insertMessage(SqlClient c, long senderId, long recipientId, String content, String clientId, long now) {
+    String sql = dialect.insertReturning("INSERT INTO message (sender_id, recipient_id, content, sent_at, deleted, read,"
+      + " client_id) VALUES (#{sender}, #{recipient}, #{content}, #{now}, FALSE, FALSE, #{clientId})", "id");
+    Map<String, Object> params = new HashMap<>();     // Map.of refuses the null clientId
+    params.put("sender", senderId);
+    params.put("recipient", recipientId);
+    params.put("content", content);
+    params.put("now", now);
+    params.put("clientId", clientId);
+    return run(c, sql, params).map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  /** The message {@code senderId} stored with idempotency key {@code clientId}, as it is now; null if none. */
+  Future<StoredMessage> findByClientId(SqlClient c, long senderId, String clientId) {
+    return run(c, "SELECT " + StoredMessage.COLUMNS + " FROM message WHERE sender_id = #{sender} AND client_id = #{clientId}",
+      Map.of("sender", senderId, "clientId", clientId)).map(MessageRepository::firstOrNull);
   }
 
   /** The message, its row locked until the transaction ends; null if there is none. */
   Future<StoredMessage> findForUpdate(SqlClient c, long id) {
     return run(c, "SELECT " + StoredMessage.COLUMNS + " FROM message WHERE id = #{id} FOR UPDATE", Map.of("id", id))
-      .map(rows -> {
-        var it = rows.iterator();
-        return it.hasNext() ? StoredMessage.from(it.next()) : null;
-      });
+      .map(MessageRepository::firstOrNull);
   }
 
   Future<Void> updateContent(SqlClient c, long id, String content, long now) {
@@ -210,6 +230,11 @@ final class MessageRepository {
 
   private static Future<RowSet<Row>> run(SqlClient c, String sql, Map<String, Object> params) {
     return SqlTemplate.forQuery(c, sql).execute(params);
+  }
+
+  private static StoredMessage firstOrNull(RowSet<Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? StoredMessage.from(it.next()) : null;
   }
 
   private static List<StoredMessage> messages(RowSet<Row> rows) {

@@ -8,11 +8,12 @@ import io.chatrelay.shared.bus.MessagePage;
 import io.chatrelay.shared.bus.MessageReasons;
 import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.MessageView;
-import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.store.StoreRequests;
 import io.chatrelay.store.db.Database;
+import io.chatrelay.store.db.SqlErrors;
 
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -24,6 +25,7 @@ import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The Tchatator messages on the {@code chatrelay.messages.*} addresses (see {@code docs/event-bus.md}):
@@ -34,17 +36,23 @@ import java.util.function.Function;
 public final class MessageService {
   /** Most ids one {@code mark-read} request may carry. */
   public static final int MAX_MARK_READ_IDS = 1000;
+  /** What a send's idempotency key may be. */
+  static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  /** The unique index that makes a (sender, clientId) pair store one message only (V3). */
+  private static final String CLIENT_ID_INDEX = "message_sender_client_id_key";
 
   private final Database db;
   private final ServiceContext ctx;
+  private final StoreRequests requests;
   private final MessageRepository repo;
   private final RateLimits limits;
   private final Moderation moderation;
   private EventBus bus;
 
-  public MessageService(Database db, ServiceContext ctx) {
+  public MessageService(Database db, ServiceContext ctx, StoreRequests requests) {
     this.db = db;
     this.ctx = ctx;
+    this.requests = requests;
     this.repo = new MessageRepository(db.dialect());
     this.limits = new RateLimits(repo);
     this.moderation = new Moderation(db, ctx, repo);
@@ -73,7 +81,7 @@ public final class MessageService {
   private <R> MessageConsumer<JsonObject> consumer(String address, Function<JsonObject, R> parse,
                                                   Function<R, Future<JsonObject>> handler) {
     Timer timer = ctx.meters().dbLatency(address.substring(address.lastIndexOf('.') + 1));
-    return bus.consumer(address, Replies.handle(body -> {
+    return bus.consumer(address, requests.handle(body -> {
       long started = System.nanoTime();
       return handler.apply(parse.apply(body))
         .onComplete(ar -> timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
@@ -89,30 +97,56 @@ public final class MessageService {
     }
   }
 
+  /** A stored message and whether an earlier send with the same idempotency key stored it. */
+  private record Sent(StoredMessage message, boolean replayed) {
+  }
+
+  /**
+   * Stores the message, or, when the sender already stored one with this {@code clientId}, answers that one
+   * ({@code replayed: true}) and stores nothing: the key wins over the content and recipient of the retry. The
+   * lookup runs under the sender's row lock (so sends of one user, on any instance, see each other's keys); the
+   * unique index decides for senders without a row lock (administrators): the loser's insert fails and it
+   * answers the winner's message.
+   */
   Future<JsonObject> send(MessageRequest.Send req) {
     AccountInfo sender = req.actor();
     ChatrelayConfig cfg = ctx.config().get();
+    String clientId = req.clientId();
+    checkClientId(clientId);
     checkContent(req.content(), cfg);
-    boolean admin = MessagePolicy.isAdmin(sender);
-    return db.pool().withTransaction(c -> lockSender(c, sender)
-        .compose(v -> repo.accountRole(c, req.recipientId()))
-        .compose(recipientRole -> {
-          if (recipientRole == null) {
-            throw BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.UNKNOWN_RECIPIENT,
-              "no user with id " + req.recipientId()).exception();
-          }
-          MessagePolicy.checkRecipient(sender, req.recipientId(), recipientRole);
-          long now = ctx.clock().millis();
-          return moderation.checkMaySend(c, sender, req.recipientId(), now)
-            .compose(v -> admin ? Future.<Void>succeededFuture() : limits.check(c, sender.id(), now, cfg))
-            .compose(v -> repo.insertMessage(c, sender.id(), req.recipientId(), req.content(), now))
-            .map(id -> new StoredMessage(id, sender.id(), req.recipientId(), req.content(), now, null, false, false));
-        }))
-      .map(stored -> {
-        long now = ctx.clock().millis();
-        bus.publish(Addresses.MESSAGES_CREATED, stored.viewFor(stored.recipientId(), now).toJson());
-        return messageReply(stored, sender, now);
-      });
+    Future<Sent> sent = db.pool().withTransaction(c -> lockSender(c, sender)
+        .compose(v -> clientId == null ? Future.<StoredMessage>succeededFuture() : repo.findByClientId(c, sender.id(), clientId))
+        .compose(earlier -> earlier != null ? Future.succeededFuture(new Sent(earlier, true))
+          : store(c, req, cfg).map(stored -> new Sent(stored, false))));
+    if (clientId != null) {
+      sent = sent.recover(err -> !SqlErrors.isUniqueViolation(err, CLIENT_ID_INDEX) ? Future.failedFuture(err)
+        : repo.findByClientId(db.pool(), sender.id(), clientId).compose(winner -> winner == null
+          ? Future.failedFuture(err) : Future.succeededFuture(new Sent(winner, true))));
+    }
+    return sent.map(outcome -> {
+      long now = ctx.clock().millis();
+      StoredMessage stored = outcome.message();
+      if (outcome.replayed()) return messageReply(stored, sender, now).put("replayed", true);
+      bus.publish(Addresses.MESSAGES_CREATED, stored.viewFor(stored.recipientId(), now).toJson());
+      return messageReply(stored, sender, now);
+    });
+  }
+
+  /** The checks of a new message and its insert, in the send's transaction. */
+  private Future<StoredMessage> store(SqlClient c, MessageRequest.Send req, ChatrelayConfig cfg) {
+    AccountInfo sender = req.actor();
+    return repo.accountRole(c, req.recipientId()).compose(recipientRole -> {
+      if (recipientRole == null) {
+        throw BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.UNKNOWN_RECIPIENT,
+          "no user with id " + req.recipientId()).exception();
+      }
+      MessagePolicy.checkRecipient(sender, req.recipientId(), recipientRole);
+      long now = ctx.clock().millis();
+      return moderation.checkMaySend(c, sender, req.recipientId(), now)
+        .compose(v -> MessagePolicy.isAdmin(sender) ? Future.<Void>succeededFuture() : limits.check(c, sender.id(), now, cfg))
+        .compose(v -> repo.insertMessage(c, sender.id(), req.recipientId(), req.content(), req.clientId(), now))
+        .map(id -> new StoredMessage(id, sender.id(), req.recipientId(), req.content(), now, null, false, false));
+    });
   }
 
   Future<JsonObject> update(MessageRequest.Update req) {
@@ -208,6 +242,14 @@ public final class MessageService {
 
   private static JsonObject messageReply(StoredMessage stored, AccountInfo viewer, long now) {
     return new JsonObject().put("message", stored.viewFor(viewer.id(), now).toJson());
+  }
+
+  /** Absent, or 1 to 64 of {@code A-Z a-z 0-9 . _ : -}; else 400 {@code bad-client-id}. */
+  static void checkClientId(String clientId) {
+    if (clientId != null && !CLIENT_ID.matcher(clientId).matches()) {
+      throw BusFailure.of(BusFailure.BAD_REQUEST, MessageReasons.BAD_CLIENT_ID,
+        "a client id is 1 to 64 letters, digits, '.', '_', ':' or '-'").exception();
+    }
   }
 
   /** Not empty, and at most {@code tchatator.max-message-length} characters (Unicode code points). */

@@ -1,12 +1,13 @@
 package io.chatrelay.store.messages;
 
+import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
+import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BanInfo;
 import io.chatrelay.shared.bus.BlockInfo;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.MessageReasons;
 import io.chatrelay.shared.bus.MessageRequest;
-import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.db.Database;
 
@@ -24,7 +25,9 @@ import java.util.List;
 /**
  * Blocks and bans: setting and lifting them, and the check every send and edit goes through. Each change runs in
  * a transaction that first locks the target's account row — the lock every send of that user takes too, so a
- * block or ban is in force for every send that commits after it.
+ * block or ban is in force for every send that commits after it. A ban or unban, once committed, is published on
+ * {@code chatrelay.accounts.events} ({@link AccountEvent}): edges end the banned account's sessions, and every
+ * store instance forgets its verified passwords.
  */
 final class Moderation {
   private static final Logger LOG = LoggerFactory.getLogger(Moderation.class);
@@ -59,8 +62,8 @@ final class Moderation {
     AccountInfo actor = req.actor();
     long scope = MessagePolicy.blockScope(actor, req.forUserId());
     return db.pool().withTransaction(c -> lockTarget(c, req.userId())
-      .compose(role -> {
-        MessagePolicy.checkBlockTarget(actor, req.userId(), role, scope);
+      .compose(target -> {
+        MessagePolicy.checkBlockTarget(actor, req.userId(), target.role(), scope);
         boolean otherRecipient = scope != BlockInfo.EVERYONE && scope != actor.id();
         return otherRecipient ? requireAccount(c, scope) : Future.succeededFuture();
       })
@@ -81,7 +84,7 @@ final class Moderation {
     // an administrator without forUserId lifts every block of the user
     Long scope = admin ? req.forUserId() : Long.valueOf(MessagePolicy.blockScope(actor, req.forUserId()));
     return db.pool().withTransaction(c -> lockTarget(c, req.userId())
-      .compose(role -> repo.activeBlocks(c, req.userId(), ctx.clock().millis()))
+      .compose(target -> repo.activeBlocks(c, req.userId(), ctx.clock().millis()))
       .compose(blocks -> {
         List<BlockInfo> lifted = blocks.stream().filter(b -> scope == null || b.forUserId() == scope).toList();
         if (lifted.isEmpty()) {
@@ -103,45 +106,62 @@ final class Moderation {
       });
   }
 
+  /**
+   * Bans the user, or keeps the ban in force; either way publishes {@link AccountEvent#BANNED}, so that an
+   * administrator banning again ends sessions that slipped past the first event.
+   */
   Future<JsonObject> ban(MessageRequest.Ban req) {
     AccountInfo actor = req.actor();
     MessagePolicy.checkMayBan(actor);
     return db.pool().withTransaction(c -> lockTarget(c, req.userId())
-      .compose(role -> {
-        MessagePolicy.checkBanTarget(actor, req.userId(), role);
-        return repo.ban(c, req.userId());
-      })
-      .compose(existing -> {
-        if (existing != null) return Future.succeededFuture(existing);
-        BanInfo ban = new BanInfo(req.userId(), actor.id(), ctx.clock().millis());
-        return repo.insertBan(c, ban).map(ban);
+      .compose(target -> {
+        MessagePolicy.checkBanTarget(actor, req.userId(), target.role());
+        return repo.ban(c, req.userId()).compose(existing -> {
+          if (existing != null) return Future.succeededFuture(new Moderated(target, existing));
+          BanInfo ban = new BanInfo(req.userId(), actor.id(), ctx.clock().millis());
+          return repo.insertBan(c, ban).map(new Moderated(target, ban));
+        });
       }))
-      .onSuccess(ban -> LOG.info("{} (id {}) banned user {}: banned since {} by {}", actor.name(), actor.id(),
-        req.userId(), Instant.ofEpochMilli(ban.bannedAt()), ban.setBy()))
-      .map(BanInfo::toJson);
+      .onSuccess(done -> {
+        LOG.info("{} (id {}) banned user {}: banned since {} by {}", actor.name(), actor.id(),
+          req.userId(), Instant.ofEpochMilli(done.ban().bannedAt()), done.ban().setBy());
+        announce(AccountEvent.BANNED, done.target());
+      })
+      .map(done -> done.ban().toJson());
   }
 
   Future<JsonObject> unban(MessageRequest.Unban req) {
     AccountInfo actor = req.actor();
     MessagePolicy.checkMayBan(actor);
     return db.pool().withTransaction(c -> lockTarget(c, req.userId())
-      .compose(role -> repo.ban(c, req.userId()))
-      .compose(ban -> {
+      .compose(target -> repo.ban(c, req.userId()).compose(ban -> {
         if (ban == null) {
           throw BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.NOT_BANNED, "user " + req.userId() + " is not banned")
             .exception();
         }
-        return repo.deleteBan(c, req.userId()).map(ban);
-      }))
-      .onSuccess(ban -> LOG.info("{} (id {}) lifted the ban of user {}", actor.name(), actor.id(), req.userId()))
-      .map(BanInfo::toJson);
+        return repo.deleteBan(c, req.userId()).map(new Moderated(target, ban));
+      })))
+      .onSuccess(done -> {
+        LOG.info("{} (id {}) lifted the ban of user {}", actor.name(), actor.id(), req.userId());
+        announce(AccountEvent.UNBANNED, done.target());
+      })
+      .map(done -> done.ban().toJson());
   }
 
-  /** Locks the target's account row (see the class comment); its role, or 404 {@code unknown-user}. */
-  private Future<Role> lockTarget(SqlClient c, long userId) {
-    return repo.lockAccount(c, userId).map(role -> {
-      if (role == null) throw unknownUser(userId);
-      return role;
+  /** A ban set or lifted, and whose. */
+  private record Moderated(AccountInfo target, BanInfo ban) {
+  }
+
+  private void announce(String event, AccountInfo target) {
+    ctx.vertx().eventBus().publish(Addresses.ACCOUNTS_EVENTS,
+      new AccountEvent(event, target.id(), target.name(), ctx.clock().millis()).toJson());
+  }
+
+  /** Locks the target's account row (see the class comment); the account, or 404 {@code unknown-user}. */
+  private Future<AccountInfo> lockTarget(SqlClient c, long userId) {
+    return repo.lockAccountInfo(c, userId).map(target -> {
+      if (target == null) throw unknownUser(userId);
+      return target;
     });
   }
 

@@ -1,13 +1,21 @@
 package io.chatrelay.store.accounts;
 
+import io.chatrelay.shared.bus.AccountEvent;
+import io.chatrelay.shared.bus.AccountInfo;
+import io.chatrelay.shared.bus.AccountReasons;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.MessageRequest;
+import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.cluster.LocalClusterView;
+import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
+import io.chatrelay.shared.ops.NodeOps;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.MessageStoreVerticle;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -25,7 +33,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static io.chatrelay.store.accounts.Failures.expectFailure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +47,7 @@ class AccountServiceTest {
 
   private TestDatabases databases;
   private Vertx vertx;
-  private String deployment;
+  private final List<String> deployments = new ArrayList<>();
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -47,14 +57,32 @@ class AccountServiceTest {
 
   @AfterEach
   void tearDown(VertxTestContext ctx) {
-    Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
-    undeployed.compose(v -> databases.closeAll()).onComplete(ctx.succeedingThenComplete());
+    Future.join(deployments.stream().map(vertx::undeploy).toList())
+      .compose(v -> databases.closeAll()).onComplete(ctx.succeedingThenComplete());
   }
 
   private Future<Void> deploy(Backend backend) {
-    ServiceContext ctx = new ServiceContext(vertx, new LiveConfig(databases.config(backend)), new LocalClusterView(),
-      Clock.systemUTC());
-    return vertx.deployVerticle(new MessageStoreVerticle(ctx)).onSuccess(id -> deployment = id).mapEmpty();
+    return deploy(databases.config(backend), 1);
+  }
+
+  /** {@code instances} message-store instances on one database, as several replicas would be. */
+  private Future<Void> deploy(ChatrelayConfig cfg, int instances) {
+    Future<?> chain = Future.succeededFuture();
+    for (int i = 0; i < instances; i++) {
+      chain = chain.compose(v -> {
+        ServiceContext ctx = new ServiceContext(vertx, new LiveConfig(cfg), new LocalClusterView(), Clock.systemUTC());
+        return vertx.deployVerticle(new MessageStoreVerticle(ctx)).onSuccess(deployments::add);
+      });
+    }
+    return chain.mapEmpty();
+  }
+
+  private double hashesComputed() {
+    return NodeOps.of(vertx).meters().registry().get(HashingQueue.HASHES).tag("outcome", "computed").counter().count();
+  }
+
+  private static JsonObject passwordLogin(String username, String password) {
+    return new JsonObject().put("type", "password").put("username", username).put("password", password);
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
@@ -162,7 +190,14 @@ class AccountServiceTest {
       new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject().put("type", "password").put("username", "nobody")
         .put("password", PASSWORD), 401, "bad-credentials"),
       new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject().put("type", "token").put("apiKey", "0".repeat(64)),
-        401, "bad-credentials"));
+        401, "bad-credentials"),
+      new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Taken", PASSWORD).put("source", 12), 400, "bad-request"),
+      new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Taken", PASSWORD).put("source", "1".repeat(101)),
+        400, "bad-request"),
+      new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Taken", PASSWORD).put("timeoutMs", 0), 400, "bad-request"),
+      new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Taken", PASSWORD).put("timeoutMs", "10"), 400, "bad-request"),
+      new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Taken", PASSWORD).put("source", "192.0.2.1")
+        .put("timeoutMs", 5000), 401, "bad-credentials"));
     Future<?> chain = deploy(backend).compose(v -> request(Addresses.ACCOUNTS_CREATE, taken));
     for (Refusal r : refusals) {
       chain = chain.compose(v -> expectFailure(request(r.address(), r.body()), r.code(), r.reason())
@@ -170,6 +205,129 @@ class AccountServiceTest {
     }
     chain.compose(v -> request(Addresses.ACCOUNTS_LIST, new JsonObject()))
       .map(list -> assertThat(list.getJsonArray("accounts")).hasSize(1))
+      .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * Issue 7 item 2: rotate-key, ban and unban are published on {@code chatrelay.accounts.events} once committed:
+   * when an event arrives, another client already sees the change.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void keyRotationBanAndUnbanArePublishedAfterTheCommit(Backend backend, VertxTestContext ctx) {
+    ConcurrentLinkedQueue<Promise<AccountEvent>> expected = new ConcurrentLinkedQueue<>();
+    List<Promise<AccountEvent>> events = List.of(Promise.promise(), Promise.promise(), Promise.promise());
+    expected.addAll(events);
+    var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNTS_EVENTS, msg -> {
+      Promise<AccountEvent> next = expected.poll();
+      if (next == null) {
+        ctx.failNow(new AssertionError("unexpected event " + msg.body().encode()));
+        return;
+      }
+      next.complete(AccountEvent.fromJson(msg.body()));
+    });
+    long before = System.currentTimeMillis();
+    AccountInfo admin = new AccountInfo(0, "admin", Role.ADMIN);
+    consumer.completion().compose(v -> deploy(backend))
+      .compose(v -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "Gina").put("role", "member")
+        .put("password", PASSWORD)))
+      .compose(gina -> {
+        long id = gina.getLong("id");
+        JsonObject oldKey = new JsonObject().put("type", "token").put("apiKey", gina.getString("apiKey"));
+        return request(Addresses.ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", "gina"))
+          .compose(rotated -> events.get(0).future().compose(event -> {
+            assertThat(event).isEqualTo(new AccountEvent(AccountEvent.KEY_ROTATED, id, "Gina", event.at()));
+            assertThat(event.at()).isBetween(before, System.currentTimeMillis());
+            return expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE, oldKey), 401, AccountReasons.BAD_CREDENTIALS);
+          }).map(rotated.getString("apiKey")))
+          .compose(newKey -> vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_BAN,
+              new MessageRequest.Ban(admin, id).toJson())
+            .compose(banReply -> events.get(1).future())
+            .compose(event -> {
+              assertThat(event.event()).isEqualTo(AccountEvent.BANNED);
+              assertThat(event.id()).isEqualTo(id);
+              assertThat(event.name()).isEqualTo("Gina");
+              // banned: neither the key nor the password logs in any more
+              return expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject().put("type", "token")
+                .put("apiKey", newKey)), 403, AccountReasons.BANNED)
+                .compose(v -> expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Gina", PASSWORD)),
+                  403, AccountReasons.BANNED));
+            })
+            .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_UNBAN,
+              new MessageRequest.Unban(admin, id).toJson()))
+            .compose(unbanReply -> events.get(2).future())
+            .compose(event -> {
+              assertThat(event.event()).isEqualTo(AccountEvent.UNBANNED);
+              assertThat(event.id()).isEqualTo(id);
+              return request(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject().put("type", "token").put("apiKey", newKey));
+            }))
+          .map(info -> assertThat(info.getLong("id")).isEqualTo(id));
+      })
+      .eventually(consumer::unregister)
+      .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * An account event published by any store instance drops the remembered logins in every instance: two
+   * instances (round-robin) each remember the login once; after the event each checks it again.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void anAccountEventDropsTheRememberedLoginsOfEveryInstance(Backend backend, VertxTestContext ctx) {
+    ChatrelayConfig cfg = databases.config(backend);
+    deploy(cfg, 2)
+      .compose(v -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "hugo").put("role", "member")
+        .put("password", PASSWORD)))
+      .compose(hugo -> {
+        double afterCreate = hashesComputed();
+        return logins("hugo", 4)
+          .map(v -> assertThat(hashesComputed()).as("one check per instance").isEqualTo(afterCreate + 2))
+          .compose(v -> logins("hugo", 4))
+          .map(v -> assertThat(hashesComputed()).as("remembered by both").isEqualTo(afterCreate + 2))
+          .compose(v -> {
+            // as the instance that rotated the key (or banned the account) publishes it
+            vertx.eventBus().publish(Addresses.ACCOUNTS_EVENTS,
+              new AccountEvent(AccountEvent.KEY_ROTATED, hugo.getLong("id"), "hugo", System.currentTimeMillis()).toJson());
+            return logins("hugo", 4);
+          })
+          .map(v -> assertThat(hashesComputed()).as("forgotten by both").isEqualTo(afterCreate + 4));
+      })
+      .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<Void> logins(String name, int count) {
+    Future<?> chain = Future.succeededFuture();
+    for (int i = 0; i < count; i++) {
+      chain = chain.compose(v -> request(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin(name, PASSWORD)));
+    }
+    return chain.mapEmpty();
+  }
+
+  /** The edge's fields: {@code source} throttles per address; refused at once, with the documented details. */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void failedLoginsFromOneSourceAreThrottled(Backend backend, VertxTestContext ctx) {
+    ChatrelayConfig cfg = databases.config(backend).with("accounts.login-throttle.failures-per-address", 2);
+    deploy(cfg, 1)
+      .compose(v -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "ivy").put("role", "member")
+        .put("password", PASSWORD)))
+      .compose(ivy -> expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE,
+          passwordLogin("ivy", "wrong one").put("source", "2001:db8::1").put("timeoutMs", 10_000)), 401, "bad-credentials")
+        .compose(v -> expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE,
+          passwordLogin("nobody", "wrong two").put("source", "2001:db8::2")), 401, "bad-credentials"))
+        .compose(v -> {
+          double before = hashesComputed();
+          return expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE,
+            passwordLogin("ivy", PASSWORD).put("source", "2001:db8::3")), 429, AccountReasons.LOGIN_THROTTLED)
+            .map(refusal -> {
+              assertThat(refusal.details().fieldNames()).containsExactlyInAnyOrder("retryAt", "retryAtText", "scope");
+              assertThat(refusal.details().getString("scope")).isEqualTo("address");
+              assertThat(hashesComputed()).isEqualTo(before);
+              return refusal;
+            });
+        })
+        .compose(v -> request(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("ivy", PASSWORD).put("source", "2001:db9::1"))))
+      .map(info -> assertThat(info.getString("name")).isEqualTo("ivy"))
       .onComplete(ctx.succeedingThenComplete());
   }
 }

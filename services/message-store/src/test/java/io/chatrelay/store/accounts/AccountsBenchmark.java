@@ -68,14 +68,32 @@ class AccountsBenchmark {
   @Test
   @Timeout(value = 5, timeUnit = TimeUnit.MINUTES)
   void passwordLoginsAtTheDefaultIterationCount(Vertx vertx, VertxTestContext ctx) {
-    ChatrelayConfig cfg = databases.config(Backend.H2).with("accounts.password-iterations", DEFAULT_ITERATIONS);
+    // the verified-login cache off: every login is a hash
+    ChatrelayConfig cfg = databases.config(Backend.H2).with("accounts.password-iterations", DEFAULT_ITERATIONS)
+      .with("accounts.verified-cache-seconds", 0);
     int logins = 16;
     databases.open(cfg).compose(db -> {
       AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC());
       return store.create("bench", Role.MEMBER, "benchmark password")
         .compose(created -> LoadRun.run(logins, logins, i -> store.authenticatePassword("bench", "benchmark password")))
-        .onSuccess(stats -> System.out.printf("H2: authenticatePassword, %d iterations, %d at once: %s%n",
-          DEFAULT_ITERATIONS, logins, stats.line("authenticatePassword")))
+        .onSuccess(stats -> System.out.printf("H2: authenticatePassword, %d iterations, %d at once, %d hashing threads: %s%n",
+          DEFAULT_ITERATIONS, logins, AccountStore.hashThreads(cfg), stats.line("authenticatePassword")))
+        .eventually(store::close);
+    }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  @Timeout(value = 5, timeUnit = TimeUnit.MINUTES)
+  void rememberedPasswordLogins(Backend backend, Vertx vertx, VertxTestContext ctx) {
+    ChatrelayConfig cfg = databases.config(backend).with("accounts.password-iterations", DEFAULT_ITERATIONS);
+    databases.open(cfg).compose(db -> {
+      AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC());
+      return store.create("bench", Role.MEMBER, "benchmark password")
+        .compose(created -> store.authenticatePassword("bench", "benchmark password"))   // the one hash
+        .compose(first -> LoadRun.run(LOOKUPS, IN_FLIGHT, i -> store.authenticatePassword("bench", "benchmark password")))
+        .onSuccess(stats -> System.out.printf("%s: remembered authenticatePassword, %d in flight: %s%n", backend,
+          IN_FLIGHT, stats.line("authenticatePassword (remembered)")))
         .eventually(store::close);
     }).onComplete(ctx.succeedingThenComplete());
   }

@@ -15,6 +15,7 @@ import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.testing.MutableClock;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -391,6 +392,102 @@ abstract class MessageStoreContract {
       }))
       .compose(v -> store.count("SELECT COUNT(*) FROM message WHERE sender_id = #{id}", Map.of("id", alice.id())))
       .map(verify(n -> assertThat(n).isEqualTo(12)))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  // ---- the idempotency key (clientId) ----
+
+  @Test
+  void aRetriedSendStoresNothingAndAnswersTheFirstMessage(Vertx vertx, VertxTestContext test) {
+    store.set("tchatator.max-messages-per-minute", 1);   // a replay is no new message: never rate-limited
+    List<MessageView> created = new ArrayList<>();
+    Promise<Void> sentinel = Promise.promise();
+    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.MESSAGES_CREATED, msg -> {
+      MessageView m = MessageView.fromJson(msg.body());
+      if (m.content().equals("sentinel")) sentinel.tryComplete();
+      else created.add(m);
+    });
+    events.completion()
+      .compose(v -> store.send(alice, pro.id(), "first", "retry-1:a_b.c-d"))
+      .compose(first -> {
+        assertThat(first.containsKey("replayed")).isFalse();
+        MessageView original = MessageView.fromJson(first.getJsonObject("message"));
+        clock.advance(Duration.ofSeconds(5));
+        return store.send(alice, pro.id(), "first", "retry-1:a_b.c-d")
+          .map(verify(again -> {
+            assertThat(again.getBoolean("replayed")).isTrue();
+            assertThat(MessageView.fromJson(again.getJsonObject("message"))).isEqualTo(original);
+          }))
+          // the key wins over the retry's content and recipient
+          .compose(v -> store.send(alice, pro2.id(), "something else", "retry-1:a_b.c-d"))
+          .map(verify(other -> {
+            assertThat(other.getBoolean("replayed")).isTrue();
+            assertThat(MessageView.fromJson(other.getJsonObject("message"))).isEqualTo(original);
+          }))
+          // keys are per sender
+          .compose(v -> store.send(bob, pro.id(), "bob's own", "retry-1:a_b.c-d"))
+          .map(verify(bobs -> assertThat(bobs.containsKey("replayed")).isFalse()))
+          // an edited message is answered as it is now
+          .compose(v -> store.request(new MessageRequest.Update(alice, original.id(), "first, edited")))
+          .compose(v -> store.send(alice, pro.id(), "first", "retry-1:a_b.c-d"))
+          .map(verify(edited -> assertThat(edited.getJsonObject("message").getString("content")).isEqualTo("first, edited")))
+          .compose(v -> store.count("SELECT COUNT(*) FROM message WHERE client_id = #{k}", Map.of("k", "retry-1:a_b.c-d")))
+          .map(verify(n -> assertThat(n).as("one message per sender").isEqualTo(2)))
+          .compose(v -> store.send(SETTINGS_ADMIN, pro, "sentinel"))
+          .compose(v -> sentinel.future())
+          .map(v -> assertThat(created).extracting(MessageView::content).containsExactly("first", "bob's own"));
+      })
+      .eventually(events::unregister)
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aClientIdIsOneTo64LettersDigitsOrDotUnderscoreColonDash(VertxTestContext test) {
+    noRateLimits();
+    String longest = "Az09._:-".repeat(8);
+    Future<?> chain = store.send(alice, pro.id(), "kept", longest)
+      .map(verify(reply -> assertThat(reply.containsKey("replayed")).isFalse()));
+    for (String bad : List.of("", "with space", "é", "a/b", "semi;colon", longest + "x", "tab\t")) {
+      chain = chain.compose(v -> refusal(store.send(alice, pro.id(), "refused", bad), 400, MessageReasons.BAD_CLIENT_ID));
+    }
+    JsonObject numeric = new MessageRequest.Send(alice, pro.id(), "refused").toJson().put("clientId", 42);
+    chain.compose(v -> refusal(store.vertx.eventBus().request(Addresses.MESSAGES_SEND, numeric), 400, MessageReasons.BAD_REQUEST))
+      .compose(v -> store.count("SELECT COUNT(*) FROM message", Map.of()))
+      .map(verify(n -> assertThat(n).isEqualTo(1)))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  /**
+   * Retries racing on two store instances: a member's sends are serialized by his row lock; the settings-file
+   * administrator has no row, so the unique index decides between his.
+   */
+  @Test
+  void concurrentSendsWithOneClientIdOnTwoStoresStoreOneMessage(Vertx vertx, VertxTestContext test) {
+    noRateLimits();
+    Vertx otherNode = Vertx.vertx();
+    int attempts = 12;
+    Future<List<List<JsonObject>>> raced = StoreFixture.start(otherNode, store.config.get(), clock).compose(other -> {
+      List<Future<JsonObject>> member = new ArrayList<>();
+      List<Future<JsonObject>> admin = new ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        StoreFixture edge = i % 2 == 0 ? store : other;
+        member.add(edge.send(alice, pro.id(), "retry " + i, "raced-key"));
+        admin.add(edge.send(SETTINGS_ADMIN, alice.id(), "announcement " + i, "raced-key"));
+      }
+      Future<List<JsonObject>> members = Future.all(member).map(all -> all.list());
+      Future<List<JsonObject>> admins = Future.all(admin).map(all -> all.list());
+      return Future.all(members, admins).map(all -> List.of(members.result(), admins.result())).eventually(other::close);
+    });
+    thenClose(vertx, otherNode, raced)
+      .map(verify(groups -> assertThat(groups).allSatisfy(replies -> {
+        assertThat(replies.stream().map(r -> r.getJsonObject("message").getLong("id")).distinct()).hasSize(1);
+        assertThat(replies.stream().filter(r -> !r.getBoolean("replayed", false))).as("stored once").hasSize(1);
+      })))
+      .compose(v -> store.count("SELECT COUNT(*) FROM message WHERE client_id = #{k} AND sender_id = #{s}",
+        Map.of("k", "raced-key", "s", alice.id())))
+      .map(verify(n -> assertThat(n).isEqualTo(1)))
+      .compose(v -> store.count("SELECT COUNT(*) FROM message WHERE client_id = #{k} AND sender_id = 0", Map.of("k", "raced-key")))
+      .map(verify(n -> assertThat(n).isEqualTo(1)))
       .onComplete(test.succeedingThenComplete());
   }
 

@@ -79,6 +79,11 @@ final class StoreFixture {
       .map(reply -> MessageView.fromJson(reply.getJsonObject("message")));
   }
 
+  /** A send with an idempotency key; the whole reply ({@code message}, and {@code replayed} for a replay). */
+  Future<JsonObject> send(AccountInfo from, long to, String content, String clientId) {
+    return request(new MessageRequest.Send(from, to, content, clientId));
+  }
+
   /** Sends {@code count} messages one after the other; the last one. */
   Future<MessageView> sendMany(AccountInfo from, AccountInfo to, int count, String prefix) {
     Future<MessageView> last = Future.succeededFuture();
