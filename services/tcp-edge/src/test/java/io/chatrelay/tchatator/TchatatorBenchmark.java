@@ -52,7 +52,7 @@ class TchatatorBenchmark {
         // socket-sized reads: 16 KiB chunks
         for (int at = 0; at < block.length; at += 16384) decoder.feed(block, at, Math.min(16384, block.length - at));
       }
-      decoder.inputPaused();
+      decoder.quietTimeElapsed();
       double seconds = (System.nanoTime() - start) / 1e9;
       double mb = (double) block.length * repeats / (1 << 20);
       System.out.printf("decoder round %d: %.0f MB/s, %.0f requests/s (%d requests, %.0f MB)%n",

@@ -9,6 +9,13 @@ import java.util.Arrays;
  * line the content is measured all those ways; a line end where one measure equals the announced length is a
  * <em>candidate</em> end. Once even the smallest measure (characters, breaks not counted) exceeds the length,
  * no later line end can match. Inner line breaks are kept as {@code \n}.
+ * <p>
+ * A candidate end is final at once ({@link #isComplete()}) when it matches the characters or the UTF-8 bytes
+ * without line breaks: by characters nothing can follow (every measure would pass the length); by bytes, only a
+ * character count could still grow to the length, and the byte count is the C client's, so it wins. A candidate
+ * that matches only a measure counting line breaks may be extended by a further line (a C client wrapping 80 + 80
+ * + 1 bytes announced as 161 matches after 80 + break + 80 already), so the decoder waits for the next line, a
+ * blank line, a command line or the quiet time.
  */
 final class ContentAccumulator {
   private final long expected;
@@ -53,6 +60,11 @@ final class ContentAccumulator {
     return contentBytes == expected || chars == expected
       || contentBytes + breaks == expected || chars + breaks == expected
       || contentBytes + breakBytes == expected || chars + breakBytes == expected;
+  }
+
+  /** Whether the latest line end is a candidate that no further line could replace (see the class comment). */
+  boolean isComplete() {
+    return candidateLines == lines && candidateLength >= 0 && (chars == expected || length - (lines - 1) == expected);
   }
 
   boolean hasCandidate() {
