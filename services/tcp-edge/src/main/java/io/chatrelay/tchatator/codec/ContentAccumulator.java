@@ -76,6 +76,11 @@ final class ContentAccumulator {
     return lines > candidateLines;
   }
 
+  /** Bytes gathered, inner breaks included. */
+  int length() {
+    return length;
+  }
+
   byte[] bytes() {
     return bytes;
   }

@@ -107,6 +107,11 @@ public final class TchatatorDecoder {
     else finishContent();
   }
 
+  /** Bytes the decoder holds now: an unfinished line and the content gathered so far (for tests of the limits). */
+  int heldBytes() {
+    return lines.partialLength() + (content == null ? 0 : content.length());
+  }
+
   private void onLine(byte[] b, int off, int len, int breakLength) {
     switch (state) {
       case IDLE, SKIPPING -> idleLine(b, off, len, breakLength);
