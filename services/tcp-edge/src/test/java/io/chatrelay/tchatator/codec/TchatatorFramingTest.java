@@ -107,7 +107,7 @@ class TchatatorFramingTest {
 
   static Stream<Form> cClientForms() {
     return TchatatorDecoderTest.referenceForms().stream()
-      .filter(f -> f.name().startsWith("C ") && !f.name().contains("breaks counted") && !f.name().contains("characters"));
+      .filter(f -> f.name().startsWith("C ") && !f.name().contains("characters"));
   }
 
   /** Issue 7's example: for-user-id in a second TCP segment is the block's, not a new request. */
