@@ -29,7 +29,8 @@ public final class ConfigReloader {
     // the WS edge builds its servers and session limits at start; only the registry's takeover window is live
     "wnet.host", "wnet.port", "wnet.path", "wnet.max-frame-bytes", "wnet.ping-interval-ms", "wnet.dead-after-ms",
     "wnet.max-queued-bytes", "wnet.max-connections-per-address", "wnet.max-frames-per-second", "wnet.server-instances",
-    "tchatator.host", "tchatator.port", "tchatator.backlog");
+    "tchatator.host", "tchatator.port", "tchatator.backlog",
+    "tchatator.proxy-protocol");
 
   private final Vertx vertx;
   private final LiveConfig live;

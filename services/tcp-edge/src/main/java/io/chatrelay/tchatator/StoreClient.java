@@ -5,25 +5,38 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.MessageRequest;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
-/** The edge's calls to the message store over the event bus; failures stay as sent (read them with BusFailure.from). */
+import java.util.function.Supplier;
+
+/**
+ * The edge's calls to the message store over the event bus; failures stay as sent (read them with BusFailure.from).
+ * Every request waits at most {@code tchatator.store-timeout-ms} (read at each request), then fails as a timeout
+ * (503 {@code timeout}): a client never waits the event bus's 30 s default for a store that is gone.
+ */
 final class StoreClient {
   private final EventBus bus;
+  private final Supplier<TchatatorSettings> settings;
 
-  StoreClient(EventBus bus) {
+  StoreClient(EventBus bus, Supplier<TchatatorSettings> settings) {
     this.bus = bus;
+    this.settings = settings;
   }
 
   /** The account whose API key this is; fails 401 {@code bad-credentials} for an unknown key. */
   Future<AccountInfo> authenticate(String apiKey) {
     JsonObject request = new JsonObject().put("type", "token").put("apiKey", apiKey);
-    return bus.<JsonObject>request(Addresses.ACCOUNTS_AUTHENTICATE, request).map(m -> AccountInfo.fromJson(m.body()));
+    return bus.<JsonObject>request(Addresses.ACCOUNTS_AUTHENTICATE, request, options()).map(m -> AccountInfo.fromJson(m.body()));
   }
 
   Future<JsonObject> request(MessageRequest request) {
-    return bus.<JsonObject>request(request.address(), request.toJson()).map(Message::body);
+    return bus.<JsonObject>request(request.address(), request.toJson(), options()).map(Message::body);
+  }
+
+  private DeliveryOptions options() {
+    return new DeliveryOptions().setSendTimeout(settings.get().storeTimeoutMs());
   }
 }

@@ -1,5 +1,6 @@
 package io.chatrelay.tchatator;
 
+import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.BanInfo;
 import io.chatrelay.shared.bus.BlockInfo;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The replies of the edge: what each outcome looks like on the wire. Every reply keeps the original protocol's
@@ -29,12 +31,26 @@ final class TchatatorReplies {
   static final String TOKEN_MISMATCH = "token-mismatch";
   static final String BAD_CREDENTIALS = "bad-credentials";
   static final String TOO_MANY_CONNECTIONS = "too-many-connections";
+  /** Retry advice of a 503 when the store gives none: the time a store needs to come back is not known. */
+  static final long DEFAULT_RETRY_AFTER_MS = 1000;
+  /**
+   * The store's names for request fields, and the public Tchatator parameter each stands for: a refusal's detail
+   * speaks of what the client sent ({@code before-message-id}), never of the event-bus field ({@code beforeId}).
+   */
+  private static final Map<String, String> PUBLIC_NAMES = Map.of(
+    "recipientId", "recipient-id", "messageId", "message-id", "beforeId", "before-message-id",
+    "userId", "user-id", "forUserId", "for-user-id", "clientId", "client-id", "apiKey", "api-token");
+  private static final Pattern INTERNAL_NAME =
+    Pattern.compile("\\b(" + String.join("|", PUBLIC_NAMES.keySet()) + ")\\b");
 
   private static final Map<String, String> TEXTS = Map.ofEntries(
     Map.entry(NOT_LOGGED_IN, "Connectez-vous d'abord (LOGIN)"),
     Map.entry(TOKEN_MISMATCH, "Le jeton ne correspond pas à la clé de connexion"),
     Map.entry(BAD_CREDENTIALS, "Clé d'API inconnue"),
-    Map.entry(TOO_MANY_CONNECTIONS, "Trop de connexions depuis cette adresse"),
+    Map.entry(TOO_MANY_CONNECTIONS, "Trop de connexions"),
+    Map.entry(AccountEvent.KEY_ROTATED, "Clé d'API remplacée : reconnectez-vous avec la nouvelle"),
+    Map.entry(MessageReasons.STORE_UNAVAILABLE, "Service momentanément indisponible, réessayez plus tard"),
+    Map.entry(MessageReasons.BAD_CLIENT_ID, "Identifiant client (client-id) invalide"),
     Map.entry(MessageReasons.EMPTY_CONTENT, "Le message est vide"),
     Map.entry(MessageReasons.CONTENT_TOO_LONG, "Le message est trop long"),
     Map.entry(MessageReasons.UNKNOWN_RECIPIENT, "Destinataire inconnu"),
@@ -63,8 +79,15 @@ final class TchatatorReplies {
     return m.command() == null ? r : r.with("command", m.command().name());
   }
 
-  /** A service's refusal in Tchatator terms; only refusals (4xx) show the service's explanation. */
+  /**
+   * A service's refusal in Tchatator terms; only refusals (4xx) show the service's explanation, with the public
+   * parameter names; 503 adds {@code retry-after-ms} (the store's advice, or {@link #DEFAULT_RETRY_AFTER_MS}).
+   */
   static TchatatorReply refused(BusFailure f) {
+    // a database outage is never a fault of ours, whatever code carried it
+    if (MessageReasons.STORE_UNAVAILABLE.equals(f.reason()) && f.code() != BusFailure.UNAVAILABLE) {
+      f = new BusFailure(BusFailure.UNAVAILABLE, f.reason(), f.text(), f.details());
+    }
     ReplyStatus status = switch (f.code()) {
       case BusFailure.BAD_REQUEST -> ReplyStatus.MISFMT;
       case BusFailure.UNAUTHENTICATED, BusFailure.DENIED -> ReplyStatus.DENIED;
@@ -75,15 +98,29 @@ final class TchatatorReplies {
       default -> ReplyStatus.ERROR;
     };
     TchatatorReply r = refused(status, f.reason());
-    if (f.code() >= 500) return r;
     JsonObject d = f.details();
+    if (f.code() == BusFailure.UNAVAILABLE) {
+      Object advice = d.getValue("retryAfterMs");
+      return r.with("retry-after-ms", advice instanceof Number n && n.longValue() > 0 ? n.longValue() : DEFAULT_RETRY_AFTER_MS);
+    }
+    if (f.code() >= 500) return r;
     if (d.containsKey("untilText")) r = r.with("until", d.getString("untilText"));
     if (d.containsKey("retryAtText")) r = r.with("until", d.getString("retryAtText"));
     if (MessageReasons.BANNED.equals(f.reason())) r = r.with("until", "never");
     if (d.containsKey("scope")) r = r.with("scope", d.getValue("scope"));
     if (d.containsKey("window")) r = r.with("window", d.getValue("window")).with("limit", d.getValue("limit"));
     if (d.containsKey("maxLength")) r = r.with("max-length", d.getValue("maxLength"));
-    return r.with("detail", f.text());
+    return r.with("detail", publicNames(f.text()));
+  }
+
+  /** {@code text} with the store's field names replaced by the Tchatator parameters they stand for. */
+  static String publicNames(String text) {
+    return text == null ? "" : INTERNAL_NAME.matcher(text).replaceAll(m -> PUBLIC_NAMES.get(m.group(1)));
+  }
+
+  /** The end of a session whose login an account change invalidated ({@code reason}: the event). */
+  static TchatatorReply revoked(String event) {
+    return refused(ReplyStatus.UNAUTH, event);
   }
 
   static TchatatorReply loggedIn(AccountInfo account) {
@@ -91,9 +128,11 @@ final class TchatatorReplies {
       .with("role", account.role().wire());
   }
 
-  static TchatatorReply sent(MessageView m) {
-    return ok("Message bien reçu et traité").with("message-id", m.id()).with("recipient-id", m.recipientId())
+  /** {@code replayed}: a send with a {@code client-id} already used, answered with the message stored then. */
+  static TchatatorReply sent(MessageView m, boolean replayed) {
+    TchatatorReply r = ok("Message bien reçu et traité").with("message-id", m.id()).with("recipient-id", m.recipientId())
       .with("sent-at", instant(m.sentAt()));
+    return replayed ? r.with("replayed", true) : r;
   }
 
   static TchatatorReply updated(MessageView m) {

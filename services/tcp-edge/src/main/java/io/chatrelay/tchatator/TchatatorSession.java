@@ -1,11 +1,13 @@
 package io.chatrelay.tchatator;
 
+import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.BanInfo;
 import io.chatrelay.shared.bus.BlockInfo;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.MessageDeleted;
 import io.chatrelay.shared.bus.MessagePage;
+import io.chatrelay.shared.bus.MessageReasons;
 import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.MessageView;
 import io.chatrelay.shared.bus.Role;
@@ -36,6 +38,7 @@ import java.util.OptionalLong;
 
 import static io.chatrelay.tchatator.codec.Parameter.API_TOKEN;
 import static io.chatrelay.tchatator.codec.Parameter.BEFORE_MESSAGE_ID;
+import static io.chatrelay.tchatator.codec.Parameter.CLIENT_ID;
 import static io.chatrelay.tchatator.codec.Parameter.CONTENT;
 import static io.chatrelay.tchatator.codec.Parameter.FOR_USER_ID;
 import static io.chatrelay.tchatator.codec.Parameter.MESSAGE_ID;
@@ -47,7 +50,10 @@ import static io.chatrelay.tchatator.codec.Parameter.USER_ID;
  * One Tchatator connection: the logged-in account and its API key, the real-time flag, and the requests
  * received but not answered yet. Requests are answered one at a time, in order; while too many wait, or the
  * peer does not read its replies, the socket is paused. A malformed request gets 416/MISFMT and the connection
- * goes on. Runs on the edge verticle's event loop.
+ * goes on. The session owns the decoder's quiet-time timer ({@code tchatator.request-quiet-ms}): armed when a
+ * request may still get optional parameters, re-armed by every read, and when it fires the request ends. A
+ * session logged in with a key that is rotated, or as an account that is banned, is ended with 401/UNAUTH.
+ * Runs on the edge verticle's event loop.
  */
 final class TchatatorSession {
   private static final Logger LOG = LoggerFactory.getLogger(TchatatorSession.class);
@@ -70,9 +76,12 @@ final class TchatatorSession {
   private boolean closing;
   private boolean closeStarted;
   private boolean closed;
+  /** Ended by an account change: nothing more is answered. */
+  private boolean revoked;
   private Future<Void> lastWrite = Future.succeededFuture();
   private long lastActivityNanos = System.nanoTime();
   private long idleTimer = -1;
+  private long quietTimer = -1;
 
   TchatatorSession(EdgeResources edge, NetSocket socket, String ip) {
     this.edge = edge;
@@ -87,7 +96,7 @@ final class TchatatorSession {
     socket.drainHandler(v -> updateFlow());
     socket.closeHandler(v -> closed());
     socket.exceptionHandler(e -> log("connection error: " + e.getMessage()));
-    socket.shutdownHandler(v -> closeWhenAnswered("server shutting down"));
+    socket.shutdownHandler(v -> endOfInput("server shutting down"));
     answerAfterHalfClose();
     armIdleTimer();
     log("connected");
@@ -102,7 +111,7 @@ final class TchatatorSession {
     if (!(socket instanceof NetSocketInternal internal)) return;
     internal.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     internal.eventHandler(event -> {
-      if (event instanceof ChannelInputShutdownEvent) closeWhenAnswered("end of input");
+      if (event instanceof ChannelInputShutdownEvent) endOfInput("end of input");
     });
   }
 
@@ -110,8 +119,39 @@ final class TchatatorSession {
     if (closing) return;
     lastActivityNanos = System.nanoTime();
     decoder.feed(bytes.getBytes());
-    decoder.inputPaused();
+    decoder.readEnded();
+    armQuietTimer();
     answerWaiting();
+  }
+
+  /** (Re)starts the quiet-time timer if the decoder waits for it; every read restarts the count. */
+  private void armQuietTimer() {
+    cancelQuietTimer();
+    if (!decoder.awaitsQuietTime()) return;
+    quietTimer = edge.vertx().setTimer(edge.settings().get().requestQuietMs(), id -> {
+      quietTimer = -1;
+      if (closing || closed) return;
+      decoder.quietTimeElapsed();
+      answerWaiting();
+    });
+  }
+
+  private void cancelQuietTimer() {
+    if (quietTimer < 0) return;
+    edge.vertx().cancelTimer(quietTimer);
+    quietTimer = -1;
+  }
+
+  /**
+   * Nothing more will be read: a request waiting for the quiet time ends now (it can get nothing more), then
+   * every request received is answered and the connection closes.
+   */
+  private void endOfInput(String why) {
+    if (closing || closed) return;
+    cancelQuietTimer();
+    decoder.quietTimeElapsed();
+    answerWaiting();
+    closeWhenAnswered(why);
   }
 
   /** Answers the waiting requests in order, one at a time. */
@@ -136,7 +176,7 @@ final class TchatatorSession {
   private void replied(AsyncResult<TchatatorReply> done) {
     TchatatorReply reply = done.succeeded() ? done.result() : TchatatorReplies.refused(failure(done.cause()));
     lastActivityNanos = System.nanoTime();
-    if (reply == null || closed) return;
+    if (reply == null || closed || revoked) return;
     log("answered " + summary(reply));
     lastWrite = socket.write(ReplyEncoder.encode(reply));
   }
@@ -148,6 +188,13 @@ final class TchatatorSession {
     }
     TchatatorRequest request = (TchatatorRequest) decoded;
     log("received " + request);
+    // every refusal names the command it answers
+    return handle(request)
+      .recover(e -> Future.succeededFuture(TchatatorReplies.refused(failure(e))))
+      .map(reply -> reply == null || reply.status().code() < 300 ? reply : reply.with("command", request.command().name()));
+  }
+
+  private Future<TchatatorReply> handle(TchatatorRequest request) {
     switch (request.command()) {
       case LOGIN:
         return login(request.text(API_TOKEN));
@@ -174,6 +221,7 @@ final class TchatatorSession {
     return who.map(found -> {
       account = found;
       apiKey = key.getBytes(StandardCharsets.UTF_8);
+      edge.registry().loggedIn(found.id(), this);
       log("logged in as " + identity() + " (" + found.role().wire() + ")");
       return TchatatorReplies.loggedIn(found);
     }).recover(e -> {
@@ -189,9 +237,12 @@ final class TchatatorSession {
     StoreClient store = edge.store();
     switch (r.command()) {
       case SEND_MSG:
-        return store.request(new MessageRequest.Send(actor, r.id(RECIPIENT_ID), r.text(CONTENT)))
-          .onSuccess(j -> edge.relayed().increment())
-          .map(j -> TchatatorReplies.sent(MessageView.fromJson(j.getJsonObject("message"))));
+        return store.request(new MessageRequest.Send(actor, r.id(RECIPIENT_ID), r.text(CONTENT), r.optionalText(CLIENT_ID)))
+          .map(j -> {
+            boolean replayed = j.getBoolean("replayed", false);
+            if (!replayed) edge.relayed().increment();
+            return TchatatorReplies.sent(MessageView.fromJson(j.getJsonObject("message")), replayed);
+          });
       case UPDT_MSG:
         return store.request(new MessageRequest.Update(actor, r.id(MESSAGE_ID), r.text(CONTENT)))
           .map(j -> TchatatorReplies.updated(MessageView.fromJson(j.getJsonObject("message"))));
@@ -229,10 +280,15 @@ final class TchatatorSession {
     return v.isPresent() ? v.getAsLong() : null;
   }
 
-  /** A service's refusal; anything else is our fault and logged with its stack trace. */
+  /**
+   * A service's refusal; anything else is our fault and logged with its stack trace. A database outage is not
+   * (whatever code carried it): the store logs it once per outage, and the client gets 503.
+   */
   private BusFailure failure(Throwable t) {
     BusFailure f = BusFailure.from(t);
-    if (f.code() == BusFailure.INTERNAL) LOG.error("request of {} from {} failed", identity(), ip, t);
+    if (f.code() == BusFailure.INTERNAL && !MessageReasons.STORE_UNAVAILABLE.equals(f.reason())) {
+      LOG.error("request of {} from {} failed", identity(), ip, t);
+    }
     return f;
   }
 
@@ -245,8 +301,28 @@ final class TchatatorSession {
 
   private void logout() {
     subscribe(false);
+    if (account != null) edge.registry().loggedOut(account.id(), this);
     account = null;
     apiKey = null;
+  }
+
+  /**
+   * Ends this session because its login no longer holds ({@code event} ends sessions authenticated by API key):
+   * {@code 401/UNAUTH reason:<event>}, written at once (between replies, like a push), then the connection
+   * closes. Requests received and not answered yet are dropped.
+   */
+  void revoke(AccountEvent event) {
+    if (closed || revoked || account == null) return;
+    revoked = true;
+    closing = true;
+    closeStarted = true;
+    waiting.clear();
+    log("login ended: account " + event.event());
+    logout();
+    TchatatorReply reply = TchatatorReplies.revoked(event.event());
+    log("answered " + summary(reply));
+    socket.write(ReplyEncoder.encode(reply)).onComplete(v -> socket.close());
+    updateFlow();
   }
 
   /** Pushes a new message to this connection (it is in real-time mode); succeeds once the bytes are written. */
@@ -279,7 +355,8 @@ final class TchatatorSession {
   private void closed() {
     closed = true;
     edge.vertx().cancelTimer(idleTimer);
-    edge.registry().remove(this, ip, realTime ? account.id() : null);
+    cancelQuietTimer();
+    edge.registry().remove(this, ip, account == null ? null : account.id(), realTime);
     log("closed");
   }
 

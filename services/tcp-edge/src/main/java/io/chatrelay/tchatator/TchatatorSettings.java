@@ -8,17 +8,23 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The {@code tchatator.*} settings the edge reads while it runs (all but host, port and backlog, which are read
- * once at start). Use {@link #live(LiveConfig)} and call it at every use: a reload applies at once.
+ * The {@code tchatator.*} settings the edge reads while it runs (all but host, port, backlog and proxy-protocol,
+ * which are read once at start). Use {@link #live(LiveConfig)} and call it at every use: a reload applies at once.
+ * A count limit of 0 means no limit.
  */
-public record TchatatorSettings(DecoderLimits limits, Duration idleTimeout, int maxConnectionsPerAddress,
+public record TchatatorSettings(DecoderLimits limits, Duration idleTimeout, long requestQuietMs,
+                                int maxConnectionsPerAddress, int maxConnections, long storeTimeoutMs,
                                 String adminApiKey, String logFile, boolean logToConsole) {
 
   public static TchatatorSettings from(ChatrelayConfig c) {
     return new TchatatorSettings(
       new DecoderLimits(c.getInt("tchatator.max-line-bytes"), c.getInt("tchatator.max-request-bytes")),
       Duration.ofSeconds(c.getLong("tchatator.idle-timeout-seconds")),
-      c.getInt("tchatator.max-connections-per-address"),
+      // a timer needs at least 1 ms
+      Math.max(1, c.getLong("tchatator.request-quiet-ms")),
+      Math.max(0, c.getInt("tchatator.max-connections-per-address")),
+      Math.max(0, c.getInt("tchatator.max-connections")),
+      Math.max(1, c.getLong("tchatator.store-timeout-ms")),
       c.getString("tchatator.admin-api-key"),
       c.getString("tchatator.log-file"),
       c.getBoolean("tchatator.log-to-console"));

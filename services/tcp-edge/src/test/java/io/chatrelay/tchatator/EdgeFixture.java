@@ -36,6 +36,17 @@ final class EdgeFixture {
       .compose(id -> ctx.vertx().deployVerticle(new TchatatorEdgeVerticle(ctx)));
   }
 
+  /** The two accounts most tests use: alice, a member, and bob, a professional. */
+  record AliceAndBob(Account alice, Account bob) {
+  }
+
+  /** Deploys the store and the edge, then creates alice and bob. */
+  static Future<AliceAndBob> startWithAliceAndBob(ServiceContext ctx) {
+    return startStoreAndEdge(ctx)
+      .compose(id -> createAccount(ctx.vertx(), "alice", "member"))
+      .compose(a -> createAccount(ctx.vertx(), "bob", "professional").map(b -> new AliceAndBob(a, b)));
+  }
+
   static Future<Account> createAccount(Vertx vertx, String name, String role) {
     return vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", name).put("role", role))
       .map(m -> new Account(m.body().getLong("id"), name, m.body().getString("apiKey")));

@@ -52,7 +52,7 @@ class TchatatorBenchmark {
         // socket-sized reads: 16 KiB chunks
         for (int at = 0; at < block.length; at += 16384) decoder.feed(block, at, Math.min(16384, block.length - at));
       }
-      decoder.inputPaused();
+      decoder.quietTimeElapsed();
       double seconds = (System.nanoTime() - start) / 1e9;
       double mb = (double) block.length * repeats / (1 << 20);
       System.out.printf("decoder round %d: %.0f MB/s, %.0f requests/s (%d requests, %.0f MB)%n",
@@ -92,6 +92,20 @@ class TchatatorBenchmark {
           run(vertx, port, senders, w, 2000, true);
         }
       }
+      // The quiet time (tchatator.request-quiet-ms, 50 ms) holds only a request whose optional parameter may still
+      // come: the C client's one write per request, with every parameter, is answered without it.
+      List<Account> one = List.of(EdgeFixture.createAccount(vertx, "quiet", "member").await(10, TimeUnit.SECONDS));
+      Workload accented = new Workload("C client SEND_MSG, accented content wrapped at 80 (message-length in bytes)",
+        (from, i) -> cSend(from, bob.id(), wrap(("é è à ç " + i + " ").repeat(12))));
+      Workload complete = new Workload("GET_HISTORY with before-message-id (every parameter in hand)",
+        (from, i) -> "GET_HISTORY\ntoken:" + from.key() + "\nbefore-message-id:1000000000\n");
+      Workload pending = new Workload("GET_HISTORY without before-message-id (ends at the quiet time)",
+        (from, i) -> "GET_HISTORY\ntoken:" + from.key() + "\n");
+      for (Workload w : List.of(accented, complete)) {
+        run(vertx, port, one, w, 200, false);
+        run(vertx, port, one, w, 2000, true);
+      }
+      run(vertx, port, one, pending, 40, true);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

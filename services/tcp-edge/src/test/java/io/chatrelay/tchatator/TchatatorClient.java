@@ -72,7 +72,11 @@ final class TchatatorClient {
   }
 
   Future<Void> write(String bytes) {
-    return socket.write(Buffer.buffer(bytes.getBytes(StandardCharsets.UTF_8)));
+    return write(Buffer.buffer(bytes.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  Future<Void> write(Buffer bytes) {
+    return socket.write(bytes);
   }
 
   /** The next reply or push not handed out yet. */

@@ -43,10 +43,10 @@ class TchatatorOpsTest {
     config = new LiveConfig(TestConfigs.local());
     ctx = EdgeFixture.context(vertx, config, new LocalClusterView());
     port = EdgeFixture.port(config.get());
-    EdgeFixture.startStoreAndEdge(ctx)
-      .compose(id -> createAccount(vertx, "alice", "member")).onSuccess(a -> alice = a)
-      .compose(a -> createAccount(vertx, "bob", "professional")).onSuccess(b -> bob = b)
-      .onComplete(test.succeedingThenComplete());
+    EdgeFixture.startWithAliceAndBob(ctx).onSuccess(both -> {
+      alice = both.alice();
+      bob = both.bob();
+    }).onComplete(test.succeedingThenComplete());
   }
 
   @Test

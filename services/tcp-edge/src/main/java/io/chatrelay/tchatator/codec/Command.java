@@ -7,6 +7,7 @@ import java.util.Set;
 
 import static io.chatrelay.tchatator.codec.Parameter.API_TOKEN;
 import static io.chatrelay.tchatator.codec.Parameter.BEFORE_MESSAGE_ID;
+import static io.chatrelay.tchatator.codec.Parameter.CLIENT_ID;
 import static io.chatrelay.tchatator.codec.Parameter.CONTENT;
 import static io.chatrelay.tchatator.codec.Parameter.FOR_USER_ID;
 import static io.chatrelay.tchatator.codec.Parameter.MESSAGE_ID;
@@ -17,11 +18,12 @@ import static io.chatrelay.tchatator.codec.Parameter.USER_ID;
 
 /**
  * Every Tchatator command, named on the wire exactly as the enum constant, with the parameters it requires and
- * those it also accepts. The first seven are the original protocol's; the others are chatrelay's additions.
+ * those it also accepts. The first seven are the original protocol's; the others are chatrelay's additions (and
+ * so is SEND_MSG's optional {@code client-id}).
  */
 public enum Command {
   LOGIN(EnumSet.of(API_TOKEN), EnumSet.noneOf(Parameter.class)),
-  SEND_MSG(EnumSet.of(TOKEN, RECIPIENT_ID, CONTENT), EnumSet.of(MESSAGE_LENGTH)),
+  SEND_MSG(EnumSet.of(TOKEN, RECIPIENT_ID, CONTENT), EnumSet.of(MESSAGE_LENGTH, CLIENT_ID)),
   UPDT_MSG(EnumSet.of(TOKEN, MESSAGE_ID, CONTENT), EnumSet.of(MESSAGE_LENGTH)),
   DEL_MSG(EnumSet.of(TOKEN, MESSAGE_ID), EnumSet.noneOf(Parameter.class)),
   DISCONNECTED(EnumSet.noneOf(Parameter.class), EnumSet.noneOf(Parameter.class)),

@@ -9,8 +9,19 @@ import java.util.Arrays;
  * line the content is measured all those ways; a line end where one measure equals the announced length is a
  * <em>candidate</em> end. Once even the smallest measure (characters, breaks not counted) exceeds the length,
  * no later line end can match. Inner line breaks are kept as {@code \n}.
+ * <p>
+ * A candidate end is final at once ({@link #isComplete()}) when no further line could match, or when the C client
+ * evidently wrote it: it matches the characters (nothing can follow: every measure would pass the length); or the
+ * UTF-8 bytes without breaks (only a character count could still grow to the length, and the byte count is the C
+ * client's, so it wins); or the UTF-8 bytes with breaks, every line before the last holding exactly
+ * {@value #C_CLIENT_WRAP} characters and the last fewer (the C client's wrapping, finished). Any other candidate may
+ * be extended by a further line (a C client wrapping 80 + 80 + 1 bytes announced as 161 matches after 80 + break +
+ * 80 already), so the decoder waits for the next line, a blank line, a command line or the quiet time.
  */
 final class ContentAccumulator {
+  /** The C client inserts a line break after every this many characters. */
+  static final int C_CLIENT_WRAP = 80;
+
   private final long expected;
   private byte[] bytes = new byte[256];
   private int length;
@@ -19,6 +30,9 @@ final class ContentAccumulator {
   private long breakBytes;
   private int candidateLength = -1;
   private int candidateLines;
+  private long lineChars;
+  /** Whether every line before the current one held exactly {@link #C_CLIENT_WRAP} characters. */
+  private boolean wrappedAsTheCClient = true;
 
   ContentAccumulator(long expected) {
     this.expected = expected;
@@ -32,10 +46,13 @@ final class ContentAccumulator {
     if (lines > 0) {
       breakBytes += previousBreakLength;
       append((byte) '\n');
+      wrappedAsTheCClient &= lineChars == C_CLIENT_WRAP;
     }
+    lineChars = 0;
     for (int i = offset; i < offset + count; i++) {
-      if ((data[i] & 0xC0) != 0x80) chars++;
+      if ((data[i] & 0xC0) != 0x80) lineChars++;
     }
+    chars += lineChars;
     ensure(length + count);
     System.arraycopy(data, offset, bytes, length, count);
     length += count;
@@ -55,6 +72,15 @@ final class ContentAccumulator {
       || contentBytes + breakBytes == expected || chars + breakBytes == expected;
   }
 
+  /** Whether the latest line end is a candidate that no further line could replace (see the class comment). */
+  boolean isComplete() {
+    if (candidateLines != lines || candidateLength < 0) return false;
+    long contentBytes = length - (lines - 1);
+    boolean bytesWithBreaks = contentBytes + (lines - 1) == expected || contentBytes + breakBytes == expected;
+    return chars == expected || contentBytes == expected
+      || bytesWithBreaks && wrappedAsTheCClient && lineChars < C_CLIENT_WRAP;
+  }
+
   boolean hasCandidate() {
     return candidateLength >= 0;
   }
@@ -62,6 +88,11 @@ final class ContentAccumulator {
   /** Whether lines were added after the latest candidate end (they cannot belong to the content). */
   boolean hasLinesAfterCandidate() {
     return lines > candidateLines;
+  }
+
+  /** Bytes gathered, inner breaks included. */
+  int length() {
+    return length;
   }
 
   byte[] bytes() {

@@ -24,6 +24,10 @@ final class LineReader {
     return partialLength > 0 || skippingLongLine;
   }
 
+  int partialLength() {
+    return partialLength;
+  }
+
   void feed(byte[] data, int offset, int length, int maxLineBytes, Sink sink) {
     int end = offset + length;
     int start = offset;

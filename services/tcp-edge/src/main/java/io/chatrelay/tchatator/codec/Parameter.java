@@ -15,11 +15,16 @@ public enum Parameter {
   BEFORE_MESSAGE_ID("before-message-id", Kind.ID),
   /** Length of {@code content} in UTF-8 bytes or in characters, its inner line breaks counted or not. */
   MESSAGE_LENGTH("message-length", Kind.ID),
+  /**
+   * chatrelay's extension of SEND_MSG: the sender's idempotency key (a retry with the same one stores nothing
+   * twice), passed to the store as {@code clientId}, which checks its form.
+   */
+  CLIENT_ID("client-id", Kind.TEXT),
   /** Always the last parameter; several lines when {@code message-length} precedes it. */
   CONTENT("content", Kind.CONTENT);
 
-  /** What a value is: an API key (never logged), a whole number, or message text. */
-  public enum Kind { SECRET, ID, CONTENT }
+  /** What a value is: an API key (never logged), a whole number, a short text (logged), or message text. */
+  public enum Kind { SECRET, ID, TEXT, CONTENT }
 
   private static final Map<String, Parameter> BY_NAME = new HashMap<>();
 

@@ -18,14 +18,18 @@ import java.util.function.Supplier;
  *   <li>A request starts with a command name alone on a line; then one {@code key:value} line per parameter,
  *   in any order, {@code content} last.</li>
  *   <li>It ends at a blank line, at the end of {@code content}, at the next command line, as soon as every
- *   parameter the command accepts is present, or — via {@link #inputPaused()} — when its required parameters
- *   are present and no byte of a further line is in hand.</li>
+ *   parameter the command accepts is present, or — when its required parameters are present and an optional
+ *   one may still come — after a quiet time: the decoder then {@linkplain #awaitsQuietTime() says so}, and the
+ *   session, which owns the clock, calls {@link #quietTimeElapsed()} if no byte came meanwhile. How the bytes
+ *   are split into reads never changes the requests.</li>
  *   <li>Without {@code message-length}, {@code content} is one line. With it, see {@link ContentAccumulator}:
- *   the content ends at the latest candidate line end followed by a blank line, a command line, a line that
- *   makes a match impossible, or nothing in hand; it is rejected when it can no longer match.</li>
+ *   the content ends at once when no further line could match the length; at a candidate end that a further
+ *   line might still extend, it ends at a blank line, a command line, a line that makes a match impossible, or
+ *   after the quiet time; it is rejected when it can no longer match.</li>
  * </ul>
- * After a malformed request the decoder skips lines up to the next command line, a blank line or a pause in the
- * input, so the peer can go on.
+ * After a request rejected before its end the decoder skips its remaining lines: up to the next command line, a
+ * blank line or the {@linkplain #readEnded() end of the read}, so the peer can go on; a request rejected at its
+ * end (a blank line) skips nothing.
  * Limits are read from the supplier at every feed, so new settings apply at once.
  */
 public final class TchatatorDecoder {
@@ -73,19 +77,39 @@ public final class TchatatorDecoder {
   }
 
   /**
-   * Says that every byte received so far has been fed and no more is in hand: a request that has its required
-   * parameters (or a content that has a candidate end) and no unfinished line behind it ends here.
+   * Says that the bytes of one read from the socket have all been fed. The rest of a rejected request comes in
+   * the same read; what comes in a later one is judged as new: its sender may have read the 416 already and sent
+   * its next block at once, which must get its own reply.
    */
-  public void inputPaused() {
-    if (lines.hasPartialLine()) return;
-    if (state == State.SKIPPING) {
-      // the rejected request has presumably ended: its sender waits for the 416 reply
-      state = State.IDLE;
-    } else if (state == State.PARAMETERS && hasRequired()) {
-      finishRequest();
-    } else if (state == State.CONTENT && content.hasCandidate()) {
-      finishContent();
-    }
+  public void readEnded() {
+    if (state == State.SKIPPING && !lines.hasPartialLine()) state = State.IDLE;
+  }
+
+  /**
+   * Whether what is in hand ends if no byte comes for the quiet time: a request with its required parameters
+   * whose optional ones may still come, or a content at a candidate end that a further line might extend. Never
+   * while a line is unfinished. The session arms its timer when this holds
+   * after a feed (and re-arms it at every feed).
+   */
+  public boolean awaitsQuietTime() {
+    if (lines.hasPartialLine()) return false;
+    return switch (state) {
+      case IDLE, SKIPPING -> false;
+      case PARAMETERS -> hasRequired();
+      case CONTENT -> content.hasCandidate();
+    };
+  }
+
+  /** Called by the session when no byte came for the quiet time since {@link #awaitsQuietTime()} held. */
+  public void quietTimeElapsed() {
+    if (!awaitsQuietTime()) return;
+    if (state == State.PARAMETERS) finishRequest(State.IDLE);
+    else finishContent();
+  }
+
+  /** Bytes the decoder holds now: an unfinished line and the content gathered so far (for tests of the limits). */
+  int heldBytes() {
+    return lines.partialLength() + (content == null ? 0 : content.length());
   }
 
   private void onLine(byte[] b, int off, int len, int breakLength) {
@@ -120,17 +144,18 @@ public final class TchatatorDecoder {
     content = null;
     requestBytes = lineBytes;
     state = State.PARAMETERS;
-    if (c.acceptedCount() == 0) finishRequest();
+    if (c.acceptedCount() == 0) finishRequest(State.IDLE);
   }
 
   private void parameterLine(byte[] b, int off, int len, int breakLength) {
     if (isBlank(b, off, len)) {
-      finishRequest();
+      // the blank line ends the request: if it is refused, the next lines are a new request, not its rest
+      finishRequest(State.IDLE);
       return;
     }
     Command next = commandOf(b, off, len);
     if (next != null) {
-      finishRequest();
+      finishRequest(State.IDLE);
       begin(next, len + breakLength);
       return;
     }
@@ -154,10 +179,10 @@ public final class TchatatorDecoder {
     int valueLength = off + len - valueStart;
     switch (p.kind()) {
       case ID -> storeNumber(p, b, valueStart, valueLength);
-      case SECRET -> storeText(p, b, valueStart, valueLength);
+      case SECRET, TEXT -> storeText(p, b, valueStart, valueLength);
       case CONTENT -> startContent(b, valueStart, valueLength);
     }
-    if (state == State.PARAMETERS && values.size() == command.acceptedCount()) finishRequest();
+    if (state == State.PARAMETERS && values.size() == command.acceptedCount()) finishRequest(State.IDLE);
   }
 
   private void storeNumber(Parameter p, byte[] b, int off, int len) {
@@ -199,7 +224,8 @@ public final class TchatatorDecoder {
       String text = decode(b, off, len);
       if (text == null) return;
       values.put(Parameter.CONTENT, text);
-      finishRequest();
+      // lines after a one-line content cannot belong to this request
+      finishRequest(State.SKIPPING);
       return;
     }
     content = new ContentAccumulator(length);
@@ -225,7 +251,10 @@ public final class TchatatorDecoder {
   }
 
   private void addContentLine(byte[] b, int off, int len, int previousBreakLength) {
-    if (content.add(b, off, len, previousBreakLength)) return;
+    if (content.add(b, off, len, previousBreakLength)) {
+      if (content.isComplete()) finishContent();
+      return;
+    }
     if (content.hasCandidate()) {
       finishContent();
     } else {
@@ -238,17 +267,24 @@ public final class TchatatorDecoder {
     String text = decode(content.bytes(), 0, content.candidateLength());
     if (text == null) return;
     boolean leftover = content.hasLinesAfterCandidate();
+    Object length = values.get(Parameter.MESSAGE_LENGTH);
+    Command current = command;
     values.put(Parameter.CONTENT, text);
-    finishRequest();
+    finishRequest(State.SKIPPING);
     if (leftover) {
-      fail(Reason.UNEXPECTED_LINE, "lines after the end of content (message-length " + values.get(Parameter.MESSAGE_LENGTH) + ")");
+      command = current;
+      fail(Reason.UNEXPECTED_LINE, "lines after the end of content (message-length " + length + ")");
     }
   }
 
-  private void finishRequest() {
+  /**
+   * Hands out the request read so far, or refuses it if a required parameter is missing; {@code afterRefusal}
+   * says whether the lines that follow a refusal are still this request's ({@code SKIPPING}) or a new one's.
+   */
+  private void finishRequest(State afterRefusal) {
     for (Parameter p : command.required()) {
       if (!values.containsKey(p)) {
-        fail(Reason.MISSING_PARAMETER, command + " needs parameter '" + p.wire() + "'");
+        fail(Reason.MISSING_PARAMETER, command + " needs parameter '" + p.wire() + "'", afterRefusal);
         return;
       }
     }
@@ -256,10 +292,14 @@ public final class TchatatorDecoder {
     reset(State.IDLE);
   }
 
-  /** Reports the request being read as malformed and skips to the next command line. */
+  /** Reports the request being read as malformed and skips the rest of it. */
   private void fail(String reason, String detail) {
+    fail(reason, detail, State.SKIPPING);
+  }
+
+  private void fail(String reason, String detail, State next) {
     out.accept(new Malformed(reason, detail, command));
-    reset(State.SKIPPING);
+    reset(next);
   }
 
   private void reset(State next) {

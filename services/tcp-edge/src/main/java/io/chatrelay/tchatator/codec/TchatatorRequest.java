@@ -27,6 +27,11 @@ public record TchatatorRequest(Command command, Map<Parameter, Object> values) i
     return (Long) require(p);
   }
 
+  /** The text of an optional parameter, or null. */
+  public String optionalText(Parameter p) {
+    return (String) values.get(p);
+  }
+
   public OptionalLong optionalId(Parameter p) {
     Long v = (Long) values.get(p);
     return v == null ? OptionalLong.empty() : OptionalLong.of(v);
@@ -50,6 +55,7 @@ public record TchatatorRequest(Command command, Map<Parameter, Object> values) i
     values.forEach((p, v) -> out.add(p.wire() + ":" + switch (p.kind()) {
       case SECRET -> "***";
       case ID -> v.toString();
+      case TEXT -> ((String) v).length() <= 64 ? v.toString() : "(" + ((String) v).length() + " chars)";
       case CONTENT -> "(" + ((String) v).length() + " chars)";
     }));
     return out.toString();

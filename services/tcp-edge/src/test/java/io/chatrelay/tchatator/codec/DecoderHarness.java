@@ -74,14 +74,62 @@ final class DecoderHarness {
       return feed(bytes(text));
     }
 
+    /** The end of a read and of the quiet time after it. */
     Recorder pause() {
-      decoder.inputPaused();
+      decoder.readEnded();
+      decoder.quietTimeElapsed();
       return this;
     }
 
     /** What came out, malformed requests as {@link Bad}. */
     List<Object> out() {
       return decoded.stream().map(d -> d instanceof Malformed m ? (Object) new Bad(m.reason()) : d).toList();
+    }
+  }
+
+  /**
+   * A decoder driven as the session drives it, on a fake clock: each feed is one read; after it, if the decoder
+   * awaits the quiet time, a timer is (re)armed for {@code quietMs}; {@link #pause} moves the clock and fires the timer when due.
+   */
+  static final class QuietClock {
+    final Recorder recorder;
+    private final long quietMs;
+    private long now;
+    private long deadline = -1;
+
+    QuietClock(DecoderLimits limits, long quietMs) {
+      this.recorder = new Recorder(limits);
+      this.quietMs = quietMs;
+    }
+
+    QuietClock feed(byte[] data, int offset, int length) {
+      recorder.decoder.feed(data, offset, length);
+      recorder.decoder.readEnded();
+      deadline = recorder.decoder.awaitsQuietTime() ? now + quietMs : -1;
+      return this;
+    }
+
+    QuietClock feed(String text) {
+      byte[] b = bytes(text);
+      return feed(b, 0, b.length);
+    }
+
+    /** No byte for {@code ms}: the timer fires if it was due meanwhile. */
+    QuietClock pause(long ms) {
+      now += ms;
+      if (deadline >= 0 && now >= deadline) {
+        deadline = -1;
+        recorder.decoder.quietTimeElapsed();
+      }
+      return this;
+    }
+
+    boolean timerArmed() {
+      return deadline >= 0;
+    }
+
+    List<Object> out() {
+      return recorder.out();
     }
   }
 
