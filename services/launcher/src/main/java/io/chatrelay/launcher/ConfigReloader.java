@@ -28,6 +28,7 @@ public final class ConfigReloader {
   static final List<String> RESTART_ONLY = List.of("admin.", "cluster.", "database.", "node.",
     // the WS edge builds its servers and session limits at start; only the registry's takeover window is live
     "wnet.host", "wnet.port", "wnet.path", "wnet.max-frame-bytes", "wnet.ping-interval-ms", "wnet.dead-after-ms",
+    "wnet.max-connections", "wnet.handshake-timeout-ms", "wnet.auth-timeout-ms", "wnet.allowed-origins", "wnet.proxy-protocol", "wnet.trusted-proxies",
     "wnet.max-queued-bytes", "wnet.max-connections-per-address", "wnet.max-frames-per-second", "wnet.server-instances",
     "tchatator.host", "tchatator.port", "tchatator.backlog",
     "tchatator.proxy-protocol");

@@ -1,5 +1,6 @@
 package io.chatrelay.wnet;
 
+import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
@@ -20,21 +21,31 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The node-wide half of the WS edge, shared by every server instance of the process: the open connections by
  * sid, the ONE event-bus consumer on this node's delivery address ({@code chatrelay.wnet.node.<nodeId>}), and the
- * reactions to bots going offline and to members leaving. Sessions live on their own event loops: everything here
+ * reactions to bots going offline, to members leaving and to account changes ({@code chatrelay.accounts.events}). Sessions live on their own event loops: everything here
  * is thread-safe, and work for a session is handed to the session, which runs it on its own context.
  */
 final class WnetNode {
   private static final Logger LOG = LoggerFactory.getLogger(WnetNode.class);
   /** How long a client waits for a bot's node to accept its {@code connect@}. */
   static final long CONNECT_TIMEOUT_MS = 10_000;
+  /**
+   * How long an account event is remembered for handshakes under way: one authenticated just before a key
+   * rotation or a ban may open its session after the event arrived, and must be ended then.
+   */
+  static final long RECENT_ACCOUNT_EVENT_MS = 60_000;
+  static final String REASON_KEY_ROTATED = "API key rotated";
+  static final String REASON_BANNED = "account banned";
 
   private final Vertx vertx;
   private final ClusterView cluster;
@@ -43,12 +54,18 @@ final class WnetNode {
   private final Set<WnetSession> bots = ConcurrentHashMap.newKeySet();
   /** Local clients by the bot (name and holder) they are connected to: offline events and dead members find them. */
   private final Map<BotLink, Set<WnetSession>> clientsByBot = new ConcurrentHashMap<>();
-  private final Map<String, Integer> connectionsByHost = new ConcurrentHashMap<>();
+  /** Verified connections by account id: an account event finds its sessions without a scan. */
+  private final Map<Long, Set<WnetSession>> sessionsByAccount = new ConcurrentHashMap<>();
+  /** Account events that end sessions, by account id, with when they arrived (System.nanoTime). */
+  private final Map<Long, List<ReceivedEvent>> recentAccountEvents = new ConcurrentHashMap<>();
   /** {@code chatrelay_messages_relayed_total{protocol="wnet"}}: every cssend and scsend passed on. */
   private final Counter relayed;
 
   /** A bot as its clients know it: the name and the holder it had when they connected. */
   record BotLink(String bot, BotOwner owner) {
+  }
+
+  private record ReceivedEvent(AccountEvent event, long receivedNanos) {
   }
 
   WnetNode(Vertx vertx, ClusterView cluster, Counter relayed) {
@@ -73,34 +90,32 @@ final class WnetNode {
       .consumer(address, Replies.handle(body -> deliver(WnetDelivery.fromJson(body))));
     MessageConsumer<JsonObject> botEvents = vertx.eventBus()
       .consumer(Addresses.WNET_BOT_EVENTS, msg -> onBotEvent(msg.body()));
+    MessageConsumer<JsonObject> accountEvents = vertx.eventBus()
+      .consumer(Addresses.ACCOUNTS_EVENTS, msg -> onAccountEvent(msg.body()));
     cluster.onMemberRemoved(this::onMemberRemoved);
-    return Future.all(deliveries.completion(), botEvents.completion()).mapEmpty();
-  }
-
-  /** Counts a connection from {@code host}; false when it already has {@code max} ({@code max <= 0}: no limit). */
-  boolean tryOpen(String host, int max) {
-    boolean[] admitted = {false};
-    connectionsByHost.compute(host, (h, open) -> {
-      int count = open == null ? 0 : open;
-      if (max > 0 && count >= max) return open;
-      admitted[0] = true;
-      return count + 1;
-    });
-    return admitted[0];
-  }
-
-  void released(String host) {
-    connectionsByHost.computeIfPresent(host, (h, open) -> open <= 1 ? null : open - 1);
+    return Future.all(deliveries.completion(), botEvents.completion(), accountEvents.completion()).mapEmpty();
   }
 
   void opened(WnetSession session) {
     sessions.put(session.sid(), session);
+    if (!session.auth().isVerified()) return;
+    long account = session.auth().account().id();
+    // indexed first, then the recent events read: an event arriving meanwhile finds the session in the index
+    sessionsByAccount.computeIfAbsent(account, id -> ConcurrentHashMap.newKeySet()).add(session);
+    for (ReceivedEvent received : recentAccountEvents.getOrDefault(account, List.of())) {
+      if (received.receivedNanos() - session.authStartedNanos() >= 0) endIfInvalidated(session, received.event());
+    }
   }
 
   void closed(WnetSession session) {
     sessions.remove(session.sid());
     bots.remove(session);
-    released(session.remoteHost());
+    if (session.auth().isVerified()) {
+      sessionsByAccount.computeIfPresent(session.auth().account().id(), (id, set) -> {
+        set.remove(session);
+        return set.isEmpty() ? null : set;
+      });
+    }
   }
 
   void botOnline(WnetSession session) {
@@ -150,15 +165,55 @@ final class WnetNode {
     return session != null ? session.receive(delivery) : WnetSession.answerWhenGone(delivery);
   }
 
-  private void onBotEvent(JsonObject body) {
-    BotEvent event;
+  /** The event in {@code body}, or null (logged) when it is malformed. */
+  private static <T> T readEvent(JsonObject body, String what, Function<JsonObject, T> reader) {
     try {
-      event = BotEvent.fromJson(body);
+      return reader.apply(body);
     } catch (BusFailure.BusFailureException e) {
-      LOG.warn("ignored a malformed bot event: {}", e.failure().text());
-      return;
+      LOG.warn("ignored a malformed {} event: {}", what, e.failure().text());
+      return null;
     }
-    if (event.kind() == BotEvent.Kind.OFFLINE) dropBot(new BotLink(event.name(), event.owner()));
+  }
+
+  private void onBotEvent(JsonObject body) {
+    BotEvent event = readEvent(body, "bot", BotEvent::fromJson);
+    if (event != null && event.kind() == BotEvent.Kind.OFFLINE) dropBot(new BotLink(event.name(), event.owner()));
+  }
+
+  /**
+   * A key rotation or a ban: every local session that the account authenticated by the method the event ends
+   * is closed (1008 with the reason), which frees its bot name through the normal end of a session.
+   */
+  private void onAccountEvent(JsonObject body) {
+    AccountEvent event = readEvent(body, "account", AccountEvent::fromJson);
+    if (event == null || !event.ends(AccountEvent.Method.API_KEY) && !event.ends(AccountEvent.Method.PASSWORD)) return;
+    long now = System.nanoTime();
+    recentAccountEvents.compute(event.id(), (id, list) -> {
+      List<ReceivedEvent> kept = new ArrayList<>();
+      if (list != null) {
+        for (ReceivedEvent r : list) if (now - r.receivedNanos() < TimeUnit.MILLISECONDS.toNanos(RECENT_ACCOUNT_EVENT_MS)) kept.add(r);
+      }
+      kept.add(new ReceivedEvent(event, now));
+      return kept;
+    });
+    forgetOldAccountEvents(now);
+    int ended = 0;
+    for (WnetSession session : sessionsByAccount.getOrDefault(event.id(), Set.of())) {
+      if (endIfInvalidated(session, event)) ended++;
+    }
+    if (ended > 0) LOG.info("account {} {}: ending its {} wnet connection(s) on this node", event.name(), event.event(), ended);
+  }
+
+  private static boolean endIfInvalidated(WnetSession session, AccountEvent event) {
+    if (!event.ends(session.auth().method())) return false;
+    session.endFromElsewhere(WnetSession.CLOSE_POLICY, AccountEvent.BANNED.equals(event.event()) ? REASON_BANNED : REASON_KEY_ROTATED);
+    return true;
+  }
+
+  /** Account events are rare; the map is swept when one arrives, so it never holds more than a minute of them. */
+  private void forgetOldAccountEvents(long now) {
+    long horizon = TimeUnit.MILLISECONDS.toNanos(RECENT_ACCOUNT_EVENT_MS);
+    recentAccountEvents.entrySet().removeIf(e -> e.getValue().stream().allMatch(r -> now - r.receivedNanos() >= horizon));
   }
 
   private void dropBot(BotLink bot) {

@@ -8,8 +8,10 @@ import io.chatrelay.wnet.codec.WnetCodec;
 import io.chatrelay.wnet.codec.WnetCommand;
 import io.chatrelay.wnet.codec.WnetReply;
 
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,12 +33,15 @@ import java.util.function.Consumer;
  * paused while a command waits for another service), replies out, and the limits on what a peer may do. The
  * protocol state lives in its {@link BotSide} and {@link ClientSide}: a connection may be a bot, a client, or both.
  * Confined to the context (event loop) that accepted it; other threads reach it through {@link #receive},
- * {@link #botGone} and {@link #clientsGone}.
+ * {@link #botGone}, {@link #clientsGone} and {@link #endFromElsewhere}.
  */
 final class WnetSession {
   private static final Logger LOG = LoggerFactory.getLogger(WnetSession.class);
   static final Future<Void> DONE = Future.succeededFuture();
   static final short CLOSE_NORMAL = 1000;
+  /** Name of the UTF-8 check in the channel's pipeline, right after Netty's WebSocket frame decoder. */
+  static final String UTF8_VALIDATOR = "wnet-utf8-validator";
+  private static final String NETTY_FRAME_DECODER = "wsdecoder";
   static final short CLOSE_UNSUPPORTED_DATA = 1003;
   static final short CLOSE_POLICY = 1008;
   static final short CLOSE_TOO_BIG = 1009;
@@ -56,6 +61,8 @@ final class WnetSession {
   private final PeerAuth auth;
   private final String sid = ConnectionIds.next();
   private final String remoteHost;
+  /** When authentication of this connection started (System.nanoTime): account events after it end the session. */
+  private final long authStartedNanos;
   private final Consumer<WnetSession> onEnd;
   private final BotSide bot;
   private final ClientSide client;
@@ -70,7 +77,7 @@ final class WnetSession {
   private Buffer partialMessage;
 
   WnetSession(WnetNode node, ServerWebSocket ws, Context context, Clock clock, WnetSettings settings,
-              BotRegistryClient registry, PeerAuth auth, String remoteHost, Consumer<WnetSession> onEnd) {
+              BotRegistryClient registry, PeerAuth auth, String remoteHost, long authStartedNanos, Consumer<WnetSession> onEnd) {
     this.node = node;
     this.ws = ws;
     this.context = context;
@@ -79,6 +86,7 @@ final class WnetSession {
     this.registry = registry;
     this.auth = auth;
     this.remoteHost = remoteHost;
+    this.authStartedNanos = authStartedNanos;
     this.onEnd = onEnd;
     this.bot = new BotSide(this);
     this.client = new ClientSide(this);
@@ -86,6 +94,7 @@ final class WnetSession {
   }
 
   void start() {
+    validateUtf8(((WebSocketInternal) ws).channelHandlerContext().pipeline());
     ws.setWriteQueueMaxSize(settings.maxQueuedBytes());
     ws.frameHandler(this::onFrame);
     // pongs are seen here even while the socket is paused for a slow command
@@ -97,6 +106,19 @@ final class WnetSession {
       auth.isVerified() ? "account " + auth.accountName() : "anonymous: " + auth.refusal());
   }
 
+  /**
+   * RFC 6455 8.1: a text message that is not valid UTF-8 fails the connection with 1007. Vert.x does not check it
+   * (it decodes with U+FFFD), Netty's {@link Utf8FrameValidator} does, across fragments; it is only installed by
+   * Netty's own protocol handler, which Vert.x does not use, so it goes in here, before any frame is read (this
+   * runs in the event-loop task that accepted the handshake). A bad message reaches {@link #onException} as a
+   * {@link CorruptedWebSocketFrameException} with status 1007.
+   */
+  private static void validateUtf8(ChannelPipeline pipeline) {
+    if (pipeline.get(UTF8_VALIDATOR) == null && pipeline.get(NETTY_FRAME_DECODER) != null) {
+      pipeline.addAfter(NETTY_FRAME_DECODER, UTF8_VALIDATOR, new Utf8FrameValidator(false));
+    }
+  }
+
   // ---- what the other parts use ----
 
   String sid() {
@@ -105,6 +127,10 @@ final class WnetSession {
 
   String remoteHost() {
     return remoteHost;
+  }
+
+  long authStartedNanos() {
+    return authStartedNanos;
   }
 
   PeerAuth auth() {
@@ -189,6 +215,11 @@ final class WnetSession {
     end(reason);
     ws.close(code, reason);
     return released;
+  }
+
+  /** {@link #terminate}, from any thread (an account event): runs on this connection's context. */
+  void endFromElsewhere(short code, String reason) {
+    context.runOnContext(v -> terminate(code, reason));
   }
 
   // ---- deliveries from other connections (any thread) ----

@@ -2,10 +2,19 @@ package io.chatrelay.wnet;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
 
+import java.util.List;
+
 /** The {@code wnet.*} settings (documented in {@code chatrelay-defaults.yaml}). */
 public record WnetSettings(String host, int port, String path, int serverInstances, int maxFrameBytes,
                            long takeoverWindowMs, long pingIntervalMs, long deadAfterMs, int maxQueuedBytes,
-                           int maxConnectionsPerAddress, int maxFramesPerSecond) {
+                           int maxConnectionsPerAddress, int maxConnections, long handshakeTimeoutMs, long authTimeoutMs,
+                           int maxFramesPerSecond, List<String> allowedOrigins, boolean proxyProtocol,
+                           List<String> trustedProxies) {
+
+  public WnetSettings {
+    allowedOrigins = List.copyOf(allowedOrigins);
+    trustedProxies = List.copyOf(trustedProxies);
+  }
 
   public static WnetSettings from(ChatrelayConfig cfg) {
     int instances = cfg.getInt("wnet.server-instances");
@@ -20,6 +29,12 @@ public record WnetSettings(String host, int port, String path, int serverInstanc
       cfg.getLong("wnet.dead-after-ms"),
       cfg.getInt("wnet.max-queued-bytes"),
       cfg.getInt("wnet.max-connections-per-address"),
-      cfg.getInt("wnet.max-frames-per-second"));
+      cfg.getInt("wnet.max-connections"),
+      cfg.getLong("wnet.handshake-timeout-ms"),
+      cfg.getLong("wnet.auth-timeout-ms"),
+      cfg.getInt("wnet.max-frames-per-second"),
+      cfg.getStringList("wnet.allowed-origins"),
+      cfg.getBoolean("wnet.proxy-protocol"),
+      cfg.getStringList("wnet.trusted-proxies"));
   }
 }

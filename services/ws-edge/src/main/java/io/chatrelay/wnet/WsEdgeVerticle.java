@@ -2,9 +2,12 @@ package io.chatrelay.wnet;
 
 import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.ops.ReadinessFlag;
+import io.chatrelay.shared.ops.RefusalLog;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.wnet.auth.Authenticator;
+import io.chatrelay.wnet.http.OriginPolicy;
+import io.chatrelay.wnet.http.TrustedProxies;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -16,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code ws-edge} service: Protocol_4.1 ("wnet") over WebSocket. Holds the node-wide {@link WnetNode} (one
  * delivery consumer per process) and deploys {@code wnet.server-instances} {@link WsServerVerticle}s, each on its
- * own event loop, sharing the node. Deploy it once per process: two would register two consumers on the node's
- * delivery address and split its deliveries between two connection tables. Ready once the node's consumers are
- * registered and every server listens.
+ * own event loop, sharing the node and the connection counts. Deploy it once per process: two would register two
+ * consumers on the node's delivery address and split its deliveries between two connection tables. Ready once the
+ * node's consumers (deliveries, bot events, account events) are registered and every server listens.
  */
 public final class WsEdgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WsEdgeVerticle.class);
@@ -42,13 +45,27 @@ public final class WsEdgeVerticle extends VerticleBase {
         "ws-edge is already deployed in this process; set wnet.server-instances for more event loops"));
     }
     WnetSettings settings = WnetSettings.from(ctx.config().get());
+    TrustedProxies proxies;
+    OriginPolicy origins;
+    try {
+      proxies = TrustedProxies.of(settings.trustedProxies());
+      origins = OriginPolicy.of(settings.allowedOrigins());
+      if (settings.proxyProtocol() && proxies.isEmpty()) {
+        throw new IllegalArgumentException("wnet.proxy-protocol needs wnet.trusted-proxies: the addresses of the proxies"
+          + " whose PROXY header is believed");
+      }
+    } catch (IllegalArgumentException e) {
+      deployed.removeIfPresent(DEPLOYED_KEY, deploymentID());
+      return Future.failedFuture(e);
+    }
     listening = ctx.readiness().flag(READINESS_FLAG);
     WnetNode node = new WnetNode(vertx, ctx.cluster(), ctx.meters().messagesRelayed(ChatrelayMeters.PROTOCOL_WNET));
-    BotRegistryClient registry = new BotRegistryClient(vertx);
-    Authenticator authenticator = new Authenticator(vertx.eventBus());
+    WsServerVerticle.Shared shared = new WsServerVerticle.Shared(node, settings, ctx.clock(), new BotRegistryClient(vertx),
+      new Authenticator(vertx.eventBus()), ctx.meters(),
+      new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), proxies, origins,
+      new RefusalLog(LoggerFactory.getLogger(WsServerVerticle.class), ChatrelayMeters.PROTOCOL_WNET, ctx.clock()));
     return node.start()
-      .compose(v -> vertx.deployVerticle(() -> new WsServerVerticle(node, settings, ctx.clock(), registry, authenticator, ctx.meters()),
-        new DeploymentOptions().setInstances(settings.serverInstances())))
+      .compose(v -> vertx.deployVerticle(() -> new WsServerVerticle(shared), new DeploymentOptions().setInstances(settings.serverInstances())))
       .onSuccess(id -> listening.up())
       .onSuccess(id -> LOG.info("wnet WebSocket edge listening on {}:{}{} ({} server instances, node {})",
         settings.host(), settings.port(), settings.path(), settings.serverInstances(), node.nodeId()))

@@ -1,5 +1,6 @@
 package io.chatrelay.wnet;
 
+import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.cluster.HazelcastClusterView;
 import io.chatrelay.shared.cluster.NodeBootstrap;
 import io.chatrelay.shared.config.ChatrelayConfig;
@@ -112,6 +113,20 @@ class WnetClusterTest {
       nearClient.send("search@Far");
       nearClient.expect("list@Far@FarBot");
     }
+  }
+
+  @Test
+  void anAccountEventEndsItsConnectionsOnEveryMemberWithinASecond() {
+    long carolId = near.createAccount("carol", "carol-pass").getLong("id");
+    WsPeer farBot = far.bot("CarolBot", "carol", "carol-pass");
+    WsPeer nearClient = near.anonymous();
+    nearClient.connectTo(farBot, "CarolBot", "None");
+    long published = System.nanoTime();
+    WnetAccountEventsTest.publish(first.vertx(), AccountEvent.BANNED, carolId, "carol");
+    assertThat(WnetAccountEventsTest.expectClosedBy(farBot, WnetNode.REASON_BANNED, published))
+      .as("closed on the other member within 1 s").isLessThan(1_000);
+    nearClient.expect("disconnectedfrom@CarolBot");
+    WnetAccountEventsTest.expectNameFree(nearClient, "CarolBot");
   }
 
   @Test

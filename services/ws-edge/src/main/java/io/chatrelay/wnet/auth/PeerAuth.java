@@ -1,18 +1,20 @@
 package io.chatrelay.wnet.auth;
 
+import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
 
 /**
- * Who a connection is: a verified {@code account}, or nobody with the {@code refusal} saying why (shown when the
- * connection tries something that needs an account).
+ * Who a connection is: a verified {@code account} and how it proved it ({@code method}: the API key or the
+ * password, which decides what account changes end the connection), or nobody with the {@code refusal} saying
+ * why (shown when the connection tries something that needs an account).
  */
-public record PeerAuth(AccountInfo account, String refusal) {
-  public static PeerAuth verified(AccountInfo account) {
-    return new PeerAuth(account, null);
+public record PeerAuth(AccountInfo account, AccountEvent.Method method, String refusal) {
+  public static PeerAuth verified(AccountInfo account, AccountEvent.Method method) {
+    return new PeerAuth(account, method, null);
   }
 
   public static PeerAuth anonymous(String refusal) {
-    return new PeerAuth(null, refusal);
+    return new PeerAuth(null, null, refusal);
   }
 
   public boolean isVerified() {

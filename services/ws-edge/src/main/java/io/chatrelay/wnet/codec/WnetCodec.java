@@ -55,6 +55,21 @@ public final class WnetCodec {
     };
   }
 
+  /**
+   * The frame a peer sends for {@code command} (the inverse of {@link #decode}: {@code decode(encode(c))} is
+   * {@code c} for every well-formed command). A {@link WnetCommand.Rejected} has no frame.
+   */
+  public static String encode(WnetCommand command) {
+    if (command instanceof Add a) return "add" + SEP + a.name();
+    if (command instanceof Alive) return "alive";
+    if (command instanceof ScSend s) return "scsend" + SEP + s.sid() + SEP + s.message();
+    if (command instanceof Search s) return "search" + SEP + s.prefix();
+    if (command instanceof Connect c) return "connect" + SEP + c.bot();
+    if (command instanceof CsSend c) return "cssend" + SEP + c.bot() + SEP + c.message();
+    if (command instanceof Disconnect d) return "disconnect" + SEP + d.bot();
+    throw new IllegalArgumentException("a rejected frame has no encoding: " + command);
+  }
+
   private static WnetCommand botName(String word, String field, String usage,
                                      Function<String, WnetCommand> command) {
     if (field == null) return new Invalid(word, word + " needs a bot name: " + usage);

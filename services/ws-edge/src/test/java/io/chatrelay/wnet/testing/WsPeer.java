@@ -31,12 +31,16 @@ public final class WsPeer implements AutoCloseable {
   private final WebSocket ws;
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private volatile String closeReason;
 
   private WsPeer(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(frames::add);
-    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    ws.closeHandler(v -> {
+      closeReason = ws.closeReason();
+      closed.complete(ws.closeStatusCode());
+    });
   }
 
   /** Connects to {@code /wnet/ws}, with the {@code Cookie} header {@code cookie} unless null. */
@@ -128,6 +132,11 @@ public final class WsPeer implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("connection not closed within " + Await.DEADLINE_MS + " ms", e);
     }
+  }
+
+  /** The reason in the server's close frame (after {@link #awaitClose}). */
+  public String closeReason() {
+    return closeReason;
   }
 
   public boolean isClosed() {
