@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "chatrelay-bench", mixinStandardHelpOptions = true,
   description = "Load generator for chatrelay: one command per scenario; figures next to their references.",
   subcommands = {TchatatorSend.class, WnetRelay.class, WnetCluster.class, IdleConnections.class, Takeover.class,
-    PasswordFlood.class, BenchMain.All.class, ChartCommand.class, EchoServer.class, CommandLine.HelpCommand.class})
+    PasswordFlood.class, BenchMain.All.class, ChartCommand.class, FiguresMarkdown.class, EchoServer.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -112,13 +112,16 @@ public final class BenchMain implements Callable<Integer> {
 
   /** Every scenario with its defaults, one after the other, then the chart. */
   @Command(name = "all", mixinStandardHelpOptions = true,
-    description = "Run every scenario (defaults: a few minutes each), then draw the chart from the results.")
+    description = "Run every scenario (defaults: under 3 minutes each), draw the chart and write the figures into the docs page.")
   static final class All implements Callable<Integer> {
     @CommandLine.Mixin
     Common common = new Common();
 
     @Option(names = "--chart", description = "Where to draw the chart. Default: ${DEFAULT-VALUE}.")
     Path chart = Path.of("docs/benchmarks-throughput-p99.png");
+
+    @Option(names = "--docs", description = "The page whose bench:figures block gets the figures ('none': leave it). Default: ${DEFAULT-VALUE}.")
+    String docs = "docs/benchmarks.md";
 
     @Option(names = "--only", split = ",", description = "Run only these scenarios.")
     List<String> only = List.of();
@@ -139,6 +142,7 @@ public final class BenchMain implements Callable<Integer> {
         }
       }
       ChartCommand.draw(common.out, chart);
+      if (!docs.equals("none")) FiguresMarkdown.write(Path.of(docs), FiguresMarkdown.render(common.out));
       return failed == 0 ? 0 : 1;
     }
   }

@@ -8,6 +8,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,16 +97,20 @@ final class ChartCommand implements Callable<Integer> {
 
   private static XYChart panel(JsonObject c) {
     XYChart chart = new XYChartBuilder().width(760).height(560).title(c.getString("title"))
-      .xAxisTitle(c.getString("x")).yAxisTitle(c.getString("y") + ", log scale").build();
-    Styler s = chart.getStyler();
+      .xAxisTitle(c.getString("x") + ", log scale").yAxisTitle(c.getString("y") + ", log scale").build();
+    XYStyler s = chart.getStyler();
+    // both axes logarithmic: chatrelay's hundreds of sends/s and pgbench's thousands must both be readable
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotBackgroundColor(Color.WHITE);
     chart.getStyler().setAnnotationTextFontColor(Color.DARK_GRAY);
-    chart.getStyler().setXAxisMin(0.0);
     s.setToolTipsEnabled(false);
+    s.setXAxisDecimalPattern("#,###");
+    s.setYAxisDecimalPattern("#,##0.##");
     JsonObject series = c.getJsonObject("series");
+    double[] range = {Double.MAX_VALUE, 0, Double.MAX_VALUE, 0};
     for (String name : series.fieldNames()) {
       JsonArray points = series.getJsonArray(name);
       List<Double> xs = new ArrayList<>();
@@ -116,14 +121,26 @@ final class ChartCommand implements Callable<Integer> {
         Double px = p.getDouble("x");
         Double py = p.getDouble("y");
         if (px == null || py == null || !(py > 0)) continue;
+        if (!(px > 0)) continue;
         xs.add(px);
         ys.add(py);
+        range[0] = Math.min(range[0], px);
+        range[1] = Math.max(range[1], px);
+        range[2] = Math.min(range[2], py);
+        range[3] = Math.max(range[3], py);
         labels.add(p.getString("label"));
       }
       if (xs.isEmpty()) continue;
       XYSeries line = chart.addSeries(name, xs, ys);
       line.setMarker(SeriesMarkers.CIRCLE);
       for (int i = 0; i < xs.size(); i++) chart.addAnnotation(new AnnotationText(labels.get(i), xs.get(i), ys.get(i) * 1.12, false));
+    }
+    if (range[1] > 0) {
+      // XChart's automatic log ranges can cut points off; a margin of a decade's fraction on each side
+      s.setXAxisMin(range[0] / 1.5);
+      s.setXAxisMax(range[1] * 1.5);
+      s.setYAxisMin(range[2] / 1.5);
+      s.setYAxisMax(range[3] * 2);
     }
     if (c.getString("from") != null) chart.setTitle(c.getString("title") + " (" + c.getString("from") + ")");
     return chart;

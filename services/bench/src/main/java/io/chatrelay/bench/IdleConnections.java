@@ -33,7 +33,7 @@ final class IdleConnections implements Scenario {
   BenchMain.Common common = new BenchMain.Common();
 
   @Option(names = "--connections", description = "Idle connections K. Default: ${DEFAULT-VALUE}.")
-  int connections = 10_000;
+  int connections = 5_000;
 
   @Option(names = "--per-address", description = "Connections per source address 127.0.0.x. Default: ${DEFAULT-VALUE}.")
   int perAddress = 1_000;

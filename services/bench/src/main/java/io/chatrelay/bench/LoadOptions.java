@@ -15,8 +15,8 @@ final class LoadOptions {
 
   /** The sizes of a smoke run. */
   void smoke() {
-    seconds = 0.5;
-    warmup = 0.3;
+    seconds = 0.4;
+    warmup = 0.2;
   }
 
   Duration window() {
