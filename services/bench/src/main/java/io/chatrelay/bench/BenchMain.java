@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,7 +143,14 @@ public final class BenchMain implements Callable<Integer> {
         }
       }
       ChartCommand.draw(common.out, chart);
-      if (!docs.equals("none")) FiguresMarkdown.write(Path.of(docs), FiguresMarkdown.render(common.out));
+      if (!docs.equals("none")) {
+        try {
+          FiguresMarkdown.write(Path.of(docs), FiguresMarkdown.render(common.out));
+        } catch (IOException | IllegalStateException e) {
+          System.err.println("figures not written into " + docs + ": " + e.getMessage() + " (run from the repository root)");
+          failed++;
+        }
+      }
       return failed == 0 ? 0 : 1;
     }
   }

@@ -226,7 +226,7 @@ final class PasswordFlood implements Scenario {
         ar.succeeded() ? "registered" : String.valueOf(ar.cause().getMessage()))));
   }
 
-  /** The token client's cssend probe at a fixed rate; a reply's latency counts from its planned send time. */
+  /** The token client's cssend probe at a fixed rate (not waiting for replies); latency from each send. */
   private static final class Probe {
     private final BenchEnv env;
     private final WnetPeer peer;
@@ -256,7 +256,8 @@ final class PasswordFlood implements Scenario {
         long due = start + p.sent.get() * interval;
         if (System.nanoTime() >= due) {
           p.sent.incrementAndGet();
-          peer.send("cssend@FloodEcho@" + due + "|probe");
+          // the actual send time: the timer sends whatever the server does, so a stall still shows in the replies
+          peer.send("cssend@FloodEcho@" + System.nanoTime() + "|probe");
         }
       });
       return p;
