@@ -1,0 +1,5 @@
+package io.chatrelay.bench;
+
+/** Where a WebSocket server listens. */
+record Endpoint(String host, int port, String path) {
+}
