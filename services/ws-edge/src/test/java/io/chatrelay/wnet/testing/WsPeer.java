@@ -48,7 +48,9 @@ public final class WsPeer implements AutoCloseable {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/wnet/ws");
     if (cookie != null) options.addHeader("Cookie", cookie);
     WebSocketClient client = vertx.createWebSocketClient();
-    return new WsPeer(client, Await.result(client.connect(options)));
+    // The handlers are set as the connect completes, on the connection's event loop: a frame or a close the
+    // server sends at once (e.g. a session ended as it opens) is never missed.
+    return Await.result(client.connect(options).map(ws -> new WsPeer(client, ws)));
   }
 
   /** The cookie a Python peer sends: {@code auth="type=password&auth=<URL-encoded JSON>"}. */
