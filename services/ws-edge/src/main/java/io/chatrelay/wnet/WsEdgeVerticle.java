@@ -1,6 +1,7 @@
 package io.chatrelay.wnet;
 
 import io.chatrelay.shared.ops.ChatrelayMeters;
+import io.chatrelay.shared.ops.NodeReports;
 import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.wnet.BotRegistryClient;
@@ -46,6 +47,7 @@ public final class WsEdgeVerticle extends VerticleBase {
     WnetNode node = new WnetNode(vertx, ctx.cluster(), ctx.meters().messagesRelayed(ChatrelayMeters.PROTOCOL_WNET));
     BotRegistryClient registry = new BotRegistryClient(vertx);
     Authenticator authenticator = new Authenticator(vertx.eventBus());
+    ctx.reports().register(NodeReports.WNET_CLIENTS, node::clientCounts);
     return node.start()
       .compose(v -> vertx.deployVerticle(() -> new WsServerVerticle(node, settings, ctx.clock(), registry, authenticator, ctx.meters()),
         new DeploymentOptions().setInstances(settings.serverInstances())))
@@ -58,6 +60,7 @@ public final class WsEdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (listening != null) listening.down("stopping");
+    ctx.reports().unregister(NodeReports.WNET_CLIENTS);
     deployed.removeIfPresent(DEPLOYED_KEY, deploymentID());
     return Future.succeededFuture();
   }

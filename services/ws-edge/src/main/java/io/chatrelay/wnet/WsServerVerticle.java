@@ -64,8 +64,10 @@ final class WsServerVerticle extends VerticleBase {
       .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS);
     server = vertx.createHttpServer(options)
       .webSocketHandshakeHandler(this::handshake)
-      .requestHandler(req -> req.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
-        .end("WebSocket only: " + settings.path()));
+      .requestHandler(req -> {
+        if (PeoplePage.serve(req)) return;
+        req.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket").end("WebSocket only: " + settings.path());
+      });
     vertx.setPeriodic(settings.pingIntervalMs(), id -> List.copyOf(sessions).forEach(WnetSession::keepAlive));
     return server.listen();
   }
