@@ -4,8 +4,6 @@ import io.chatrelay.shared.web.StaticResources;
 
 import io.vertx.core.http.HttpServerRequest;
 
-import java.util.Map;
-
 /**
  * The people's page of the web console, served by the WS edge from the jar at {@code /} (same origin as
  * {@code /wnet/ws}, so the edge's Origin check lets it in): the online bots, conversations with them, optional
@@ -13,13 +11,8 @@ import java.util.Map;
  * See docs/console.md.
  */
 final class PeoplePage {
-  private static final String DIR = "io/chatrelay/wnet/page/";
-  private static final StaticResources FILES = StaticResources.of(Map.of(
-    "/", DIR + "index.html",
-    "/page/strings.js", DIR + "strings.js",
-    "/page/people.js", DIR + "people.js",
-    "/page/people.css", DIR + "people.css",
-    "/page/base.css", "io/chatrelay/shared/web/base.css"), StaticResources.DEFAULT_CSP);
+  private static final StaticResources FILES = StaticResources.page("/page/", "io/chatrelay/wnet/page/",
+    "strings.js", "people.js", "people.css");
 
   private PeoplePage() {
   }

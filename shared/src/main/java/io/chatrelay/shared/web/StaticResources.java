@@ -55,6 +55,19 @@ public final class StaticResources {
     return new StaticResources(byPath, csp);
   }
 
+  /**
+   * A console page: {@code /} is {@code <resourceDir>index.html}; each of {@code files} is served at
+   * {@code <urlDir><file>} from {@code <resourceDir><file>}; the shared stylesheet at {@code <urlDir>base.css}.
+   * With {@link #DEFAULT_CSP}.
+   */
+  public static StaticResources page(String urlDir, String resourceDir, String... files) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("/", resourceDir + "index.html");
+    for (String file : files) all.put(urlDir + file, resourceDir + file);
+    all.put(urlDir + "base.css", "io/chatrelay/shared/web/base.css");
+    return of(all, DEFAULT_CSP);
+  }
+
   private static Resource read(String resource) {
     ClassLoader loader = StaticResources.class.getClassLoader();
     try (InputStream in = loader.getResourceAsStream(resource)) {

@@ -273,7 +273,7 @@
       this.log = el("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": bot });
       const form = el("form", { class: "compose" });
       const label = el("label", { for: "msg-" + id, class: "visually-hidden" }, S.message);
-      this.input = el("input", { id: "msg-" + id, autocomplete: "off", enterkeyhint: "send" });
+      this.input = el("input", { id: "msg-" + id, autocomplete: "off", enterkeyhint: "send", placeholder: S.messagePlaceholder(bot) });
       this.sendButton = el("button", { type: "submit", class: "primary" }, S.send);
       form.append(label, this.input, this.sendButton);
       form.addEventListener("submit", (e) => {

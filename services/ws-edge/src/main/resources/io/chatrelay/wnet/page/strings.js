@@ -40,6 +40,7 @@ window.STRINGS = Object.freeze({
   reconnect: "Reconnect",
   closeConversation: "Close",
   message: "Message",
+  messagePlaceholder: (bot) => `Write to ${bot}; Enter sends`,
   send: "Send",
   you: "You",
   noteConnected: (bot) => `Connected (connectedto@${bot})`,
