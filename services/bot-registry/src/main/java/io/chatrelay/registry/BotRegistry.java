@@ -5,7 +5,9 @@ import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
 import io.chatrelay.shared.cluster.ClusterView;
+import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.wnet.BotEvent;
+import io.chatrelay.shared.wnet.BotRegistration;
 import io.chatrelay.shared.wnet.ClaimResult;
 
 import io.vertx.core.Future;
@@ -13,7 +15,9 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,20 +29,28 @@ import java.util.Set;
  */
 final class BotRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(BotRegistry.class);
+  /** The reason of the removal notice an administrator's kick sends the holder. */
+  static final String KICKED = "kicked";
+  /** A kick reads the holder, then removes on condition that it still holds; repeated when the holder changed. */
+  private static final int KICK_ATTEMPTS = 4;
 
   private final Vertx vertx;
   private final NameTable table;
   private final ClusterView cluster;
   private final LivenessProbe probe;
+  private final Clock clock;
+  private final ChatrelayMeters meters;
   private final NameIndex index = new NameIndex();
   /** Reconciliations run one after the other (each rebuilds the index). */
   private Future<Void> reconciling = Future.succeededFuture();
 
-  BotRegistry(Vertx vertx, NameTable table, ClusterView cluster, LivenessProbe probe) {
+  BotRegistry(Vertx vertx, NameTable table, ClusterView cluster, LivenessProbe probe, Clock clock, ChatrelayMeters meters) {
     this.vertx = vertx;
     this.table = table;
     this.cluster = cluster;
     this.probe = probe;
+    this.clock = clock;
+    this.meters = meters;
   }
 
   /**
@@ -55,9 +67,10 @@ final class BotRegistry {
       if (holder == null) return claim(name, owner);
       if (holder.equals(owner)) return Future.succeededFuture(ClaimResult.added());
       if (!holder.equals(previous)) return Future.succeededFuture(ClaimResult.occupied(holder));
-      return probe.isDead(name, previous).compose(dead -> dead
-        ? swap(name, previous, owner)
-        : Future.succeededFuture(ClaimResult.alive()));
+      return probe.isDead(name, previous).compose(dead -> {
+        meters.takeovers(dead ? "taken-over" : "alive").increment();
+        return dead ? swap(name, previous, owner) : Future.succeededFuture(ClaimResult.alive());
+      });
     });
   }
 
@@ -79,6 +92,41 @@ final class BotRegistry {
     return table.get(name).compose(holder -> holder != null
       ? Future.succeededFuture(holder)
       : Future.failedFuture(unknownBot("no bot named " + name + " is registered")));
+  }
+
+  /** Every registration whose name starts with {@code prefix}, sorted by name: one read of the whole table. */
+  Future<List<BotRegistration>> list(String prefix) {
+    return table.snapshot().map(entries -> entries.entrySet().stream()
+      .filter(e -> e.getKey().startsWith(prefix))
+      .map(e -> new BotRegistration(e.getKey(), e.getValue().owner(), e.getValue().registeredAt()))
+      .sorted(Comparator.comparing(BotRegistration::name))
+      .toList());
+  }
+
+  /**
+   * An administrator frees {@code name} whoever holds it: removed on condition that the holder just read still
+   * holds it (so a newcomer that took it meanwhile is not kicked by mistake), published {@code offline}, and the
+   * holder told ({@link WnetDelivery.NameRemoved}, reason {@value #KICKED}). Fails 404 {@code unknown-bot}.
+   */
+  Future<BotRegistration> kick(String name) {
+    return kick(name, KICK_ATTEMPTS);
+  }
+
+  private Future<BotRegistration> kick(String name, int attemptsLeft) {
+    if (!BotNames.isValid(name)) return Future.failedFuture(unknownBot("no bot has that name"));
+    return table.entry(name).compose(entry -> {
+      if (entry == null) return Future.failedFuture(unknownBot("no bot named " + name + " is registered"));
+      return free(name, entry.owner()).compose(removed -> {
+        if (!removed) {
+          return attemptsLeft > 1 ? kick(name, attemptsLeft - 1) : Future.failedFuture(BusFailure.of(BusFailure.CONFLICT,
+            "changing", "bot " + name + " changed hands during the kick; try again").exception());
+        }
+        LOG.info("bot {} kicked by an administrator: account {}, connection {} on node {}", name,
+          entry.owner().account(), entry.owner().conn(), entry.owner().node());
+        tellHolder(name, entry.owner(), KICKED);
+        return Future.succeededFuture(new BotRegistration(name, entry.owner(), entry.registeredAt()));
+      });
+    });
   }
 
   /** Registered names starting with {@code prefix}, sorted; a local read. */
@@ -114,11 +162,12 @@ final class BotRegistry {
         index.completeRebuild(entries.keySet());
         Set<String> members = cluster.members();
         List<Future<Boolean>> removals = new ArrayList<>();
-        for (Map.Entry<String, BotOwner> e : entries.entrySet()) {
-          String node = e.getValue().node();
+        for (Map.Entry<String, NameTable.Entry> e : entries.entrySet()) {
+          BotOwner holder = e.getValue().owner();
+          String node = holder.node();
           if (members.contains(node) && !departed.contains(node)) continue;
           String name = e.getKey();
-          removals.add(free(name, e.getValue()).otherwise(t -> {
+          removals.add(free(name, holder).otherwise(t -> {
             LOG.warn("bot {}: could not free it from departed node {}: {}", name, node, t.getMessage());
             return false;
           }));
@@ -150,7 +199,7 @@ final class BotRegistry {
   }
 
   private Future<ClaimResult> claim(String name, BotOwner owner) {
-    return table.putIfAbsent(name, owner).compose(holder -> {
+    return table.putIfAbsent(name, owner, clock.millis()).compose(holder -> {
       if (holder == null) {
         return confirmLive(name, owner).map(v -> {
           LOG.debug("bot {} registered by {} at {}", name, owner.account(), owner.address());
@@ -163,7 +212,7 @@ final class BotRegistry {
   }
 
   private Future<ClaimResult> swap(String name, BotOwner previous, BotOwner owner) {
-    return table.replace(name, previous, owner).compose(replaced -> {
+    return table.replace(name, previous, owner, clock.millis()).compose(replaced -> {
       if (!replaced) {
         // The holder changed while we probed: free now (putIfAbsent), or another newcomer won (occupied).
         return claim(name, owner);

@@ -7,6 +7,7 @@ import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.cluster.HazelcastClusterView;
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.shared.wnet.BotRegistration;
 import io.chatrelay.shared.wnet.ClaimResult;
 
 import io.vertx.core.Future;
@@ -45,7 +46,7 @@ public final class BotRegistryVerticle extends VerticleBase {
     ClusterView cluster = ctx.cluster();
     NameTable table = nameTable(cluster);
     probe = new LivenessProbe(vertx, cluster, ctx.config());
-    registry = new BotRegistry(vertx, table, cluster, probe);
+    registry = new BotRegistry(vertx, table, cluster, probe, ctx.clock(), ctx.meters());
     // Watch before the first snapshot, so no change falls between the two.
     return table.watch(change -> context.runOnContext(v -> {
         registry.onChange(change);
@@ -61,7 +62,9 @@ public final class BotRegistryVerticle extends VerticleBase {
         bind(Addresses.WNET_TAKEOVER, this::takeover),
         bind(Addresses.WNET_UNREGISTER, this::unregister),
         bind(Addresses.WNET_LOOKUP, this::lookup),
-        bind(Addresses.WNET_SEARCH, this::search))))
+        bind(Addresses.WNET_SEARCH, this::search),
+        bind(Addresses.WNET_LIST, this::list),
+        bind(Addresses.WNET_KICK, this::kick))))
       .onSuccess(v -> LOG.info("bot registry ready on node {} ({})", cluster.nodeId(),
         cluster.clustered() ? "cluster-wide Hazelcast name table" : "local name table"))
       .recover(failure -> stop().transform(ignored -> Future.failedFuture(failure)));
@@ -121,6 +124,20 @@ public final class BotRegistryVerticle extends VerticleBase {
     Object prefix = body.getValue("prefix", "");
     if (!(prefix instanceof String p)) throw badRequest("field 'prefix' must be a string");
     return Future.succeededFuture(new JsonObject().put("names", new JsonArray(registry.search(p))));
+  }
+
+  private Future<JsonObject> list(Sender sender, JsonObject body) {
+    Object prefix = body.getValue("prefix", "");
+    if (!(prefix instanceof String p)) throw badRequest("field 'prefix' must be a string");
+    return registry.list(p).map(bots -> {
+      JsonArray out = new JsonArray();
+      bots.forEach(b -> out.add(b.toJson()));
+      return new JsonObject().put("bots", out);
+    });
+  }
+
+  private Future<JsonObject> kick(Sender sender, JsonObject body) {
+    return registry.kick(Replies.requireString(body, "name")).map(BotRegistration::toJson);
   }
 
   private static BotOwner owner(JsonObject body, String field) {

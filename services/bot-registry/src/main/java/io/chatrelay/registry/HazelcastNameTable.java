@@ -21,10 +21,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The cluster-wide name table: a Hazelcast {@link IMap} of name -> {@link BotOwner#encode()}. Conditional writes
- * ({@code putIfAbsent}, {@code remove(k, v)}, {@code replace(k, old, new)}) are single partition operations, so
- * exactly one of several racing writers wins. Hazelcast offers them only as blocking calls: they run on worker
- * threads, unordered (Vert.x's {@code AsyncMap.replaceIfPresent} would do the same but throws on Hazelcast).
+ * The cluster-wide name table: a Hazelcast {@link IMap} of name -> {@link Entry#encode()} (the owner and when it got
+ * the name). Conditional writes ({@code putIfAbsent}, {@code remove(k, v)}, {@code replace(k, old, new)}) are
+ * single partition operations, so exactly one of several racing writers wins. Since the stored value holds the
+ * time too, {@code remove} and {@code replace} read the entry first and write on condition that it is still that
+ * value (compare-and-set; repeated if another writer changed it in between). Hazelcast offers these only as
+ * blocking calls: they run on worker threads, unordered (Vert.x's {@code AsyncMap.replaceIfPresent} would do the
+ * same but throws on Hazelcast).
  */
 final class HazelcastNameTable implements NameTable {
   static final String MAP_NAME = "chatrelay.wnet.bots";
@@ -43,34 +46,49 @@ final class HazelcastNameTable implements NameTable {
   }
 
   @Override
-  public Future<BotOwner> putIfAbsent(String name, BotOwner owner) {
-    String encoded = owner.encode();
-    return guard(() -> vertx.executeBlocking(() -> map().putIfAbsent(name, encoded), false).map(HazelcastNameTable::decode));
+  public Future<BotOwner> putIfAbsent(String name, BotOwner owner, long registeredAt) {
+    String encoded = new Entry(owner, registeredAt).encode();
+    return guard(() -> vertx.executeBlocking(() -> Entry.ownerOf(map().putIfAbsent(name, encoded)), false));
   }
 
   @Override
-  public Future<BotOwner> get(String name) {
-    return guard(() -> Future.fromCompletionStage(map().getAsync(name), vertx.getOrCreateContext()).map(HazelcastNameTable::decode));
+  public Future<Entry> entry(String name) {
+    return guard(() -> Future.fromCompletionStage(map().getAsync(name), vertx.getOrCreateContext())
+      .map(encoded -> encoded == null ? null : Entry.decode(encoded)));
   }
 
   @Override
   public Future<Boolean> remove(String name, BotOwner owner) {
-    String encoded = owner.encode();
-    return guard(() -> vertx.executeBlocking(() -> map().remove(name, encoded), false));
-  }
-
-  @Override
-  public Future<Boolean> replace(String name, BotOwner expected, BotOwner owner) {
-    String old = expected.encode();
-    String encoded = owner.encode();
-    return guard(() -> vertx.executeBlocking(() -> map().replace(name, old, encoded), false));
-  }
-
-  @Override
-  public Future<Map<String, BotOwner>> snapshot() {
     return guard(() -> vertx.executeBlocking(() -> {
-      Map<String, BotOwner> out = new HashMap<>();
-      for (Map.Entry<String, String> e : map().entrySet()) out.put(e.getKey(), BotOwner.decode(e.getValue()));
+      IMap<String, String> map = map();
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        String current = map.get(name);
+        if (current == null || !owner.equals(Entry.ownerOf(current))) return false;
+        if (map.remove(name, current)) return true;
+      }
+      throw contended(name);
+    }, false));
+  }
+
+  @Override
+  public Future<Boolean> replace(String name, BotOwner expected, BotOwner owner, long registeredAt) {
+    String encoded = new Entry(owner, registeredAt).encode();
+    return guard(() -> vertx.executeBlocking(() -> {
+      IMap<String, String> map = map();
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        String current = map.get(name);
+        if (current == null || !expected.equals(Entry.ownerOf(current))) return false;
+        if (map.replace(name, current, encoded)) return true;
+      }
+      throw contended(name);
+    }, false));
+  }
+
+  @Override
+  public Future<Map<String, Entry>> snapshot() {
+    return guard(() -> vertx.executeBlocking(() -> {
+      Map<String, Entry> out = new HashMap<>();
+      for (Map.Entry<String, String> e : map().entrySet()) out.put(e.getKey(), Entry.decode(e.getValue()));
       return out;
     }, false));
   }
@@ -98,8 +116,14 @@ final class HazelcastNameTable implements NameTable {
   private static final BusFailure STOPPED = BusFailure.of(BusFailure.UNAVAILABLE, "unavailable",
     "this node's cluster member has stopped; retry");
 
-  private static BotOwner decode(String encoded) {
-    return encoded == null ? null : BotOwner.decode(encoded);
+  /**
+   * An entry changed between our read and our conditional write this many times in a row: each change is another
+   * writer's successful write of the same name, so this is never reached in practice.
+   */
+  private static final int MAX_ATTEMPTS = 16;
+
+  private static BusFailure.BusFailureException contended(String name) {
+    return BusFailure.of(BusFailure.UNAVAILABLE, "unavailable", "bot " + name + " is changing too fast; retry").exception();
   }
 
   /**

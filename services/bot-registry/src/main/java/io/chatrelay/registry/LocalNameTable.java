@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 final class LocalNameTable implements NameTable, Shareable {
   private static final String SHARED_MAP = "chatrelay.wnet.registry";
 
-  private final Map<String, String> names = new ConcurrentHashMap<>();
+  private final Map<String, Entry> names = new ConcurrentHashMap<>();
   private final List<Consumer<NameChange>> listeners = new CopyOnWriteArrayList<>();
 
   /** The table of {@code vertx}, created by the first registry instance that asks. */
@@ -30,31 +30,29 @@ final class LocalNameTable implements NameTable, Shareable {
   }
 
   @Override
-  public Future<BotOwner> putIfAbsent(String name, BotOwner owner) {
-    String encoded = owner.encode();
-    String[] holder = new String[1];
+  public Future<BotOwner> putIfAbsent(String name, BotOwner owner, long registeredAt) {
+    BotOwner[] holder = new BotOwner[1];
     names.compute(name, (k, current) -> {
       if (current != null) {
-        holder[0] = current;
+        holder[0] = current.owner();
         return current;
       }
       notifyListeners(name, true);
-      return encoded;
+      return new Entry(owner, registeredAt);
     });
-    return Future.succeededFuture(decode(holder[0]));
+    return Future.succeededFuture(holder[0]);
   }
 
   @Override
-  public Future<BotOwner> get(String name) {
-    return Future.succeededFuture(decode(names.get(name)));
+  public Future<Entry> entry(String name) {
+    return Future.succeededFuture(names.get(name));
   }
 
   @Override
   public Future<Boolean> remove(String name, BotOwner owner) {
-    String encoded = owner.encode();
     boolean[] removed = new boolean[1];
     names.computeIfPresent(name, (k, current) -> {
-      if (!current.equals(encoded)) return current;
+      if (!current.owner().equals(owner)) return current;
       removed[0] = true;
       notifyListeners(name, false);
       return null;
@@ -63,15 +61,19 @@ final class LocalNameTable implements NameTable, Shareable {
   }
 
   @Override
-  public Future<Boolean> replace(String name, BotOwner expected, BotOwner owner) {
-    return Future.succeededFuture(names.replace(name, expected.encode(), owner.encode()));
+  public Future<Boolean> replace(String name, BotOwner expected, BotOwner owner, long registeredAt) {
+    boolean[] replaced = new boolean[1];
+    names.computeIfPresent(name, (k, current) -> {
+      if (!current.owner().equals(expected)) return current;
+      replaced[0] = true;
+      return new Entry(owner, registeredAt);
+    });
+    return Future.succeededFuture(replaced[0]);
   }
 
   @Override
-  public Future<Map<String, BotOwner>> snapshot() {
-    Map<String, BotOwner> out = new HashMap<>();
-    names.forEach((name, encoded) -> out.put(name, BotOwner.decode(encoded)));
-    return Future.succeededFuture(out);
+  public Future<Map<String, Entry>> snapshot() {
+    return Future.succeededFuture(new HashMap<>(names));
   }
 
   @Override
@@ -86,9 +88,5 @@ final class LocalNameTable implements NameTable, Shareable {
   private void notifyListeners(String name, boolean held) {
     NameChange change = new NameChange(name, held);
     listeners.forEach(l -> l.accept(change));
-  }
-
-  private static BotOwner decode(String encoded) {
-    return encoded == null ? null : BotOwner.decode(encoded);
   }
 }

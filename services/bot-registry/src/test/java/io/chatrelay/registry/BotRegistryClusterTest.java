@@ -3,6 +3,7 @@ package io.chatrelay.registry;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.wnet.BotEvent;
+import io.chatrelay.shared.wnet.BotRegistration;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.ClaimResult;
 
@@ -203,6 +204,42 @@ class BotRegistryClusterTest {
         }))
       .compose(deployment -> cluster.node(1).vertx().undeploy(deployment))
       .onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void listAndKickWorkFromAnyMemberOnTheSharedTable(VertxTestContext test) {
+    long before = System.currentTimeMillis();
+    BotOwner holder = new BotOwner("test.endpoint.kick", UUID.randomUUID().toString(), cluster.nodeId(0), "kicked");
+    BotOwner legacy = new BotOwner("test.endpoint.legacy", UUID.randomUUID().toString(), cluster.nodeId(1), "old");
+    IMap<String, String> map = cluster.view(0).hazelcast().getMap(HazelcastNameTable.MAP_NAME);
+    cluster.client(0).register("Kickme", holder)
+      // an entry as a registry before registeredAt wrote it: readable, and its holder can still release it
+      .compose(r -> cluster.node(0).vertx().executeBlocking(() -> map.put("Legacy", legacy.encode())))
+      .compose(r -> cluster.client(2).list("").map(all -> {
+        test.verify(() -> {
+          assertThat(all).extracting(BotRegistration::name).contains("Kickme", "Legacy");
+          BotRegistration kickme = all.stream().filter(b -> b.name().equals("Kickme")).findFirst().orElseThrow();
+          assertThat(kickme.owner()).isEqualTo(holder);
+          assertThat(kickme.registeredAt()).isBetween(before, System.currentTimeMillis());
+          assertThat(all.stream().filter(b -> b.name().equals("Legacy")).findFirst().orElseThrow().registeredAt()).isZero();
+        });
+        return all;
+      }))
+      .compose(r -> cluster.client(1).kick("Kickme"))
+      .compose(kicked -> cluster.client(2).lookup("Kickme").map(found -> (Object) found)
+        .recover(t -> Future.succeededFuture(BusFailure.from(t).reason()))
+        .map(outcome -> {
+          test.verify(() -> {
+            assertThat(kicked.owner()).isEqualTo(holder);
+            assertThat(outcome).isEqualTo("unknown-bot");
+          });
+          return outcome;
+        }))
+      .compose(r -> cluster.client(2).unregister("Legacy", legacy))
+      .onComplete(test.succeeding(removed -> test.verify(() -> {
+        assertThat(removed).isTrue();
+        test.completeNow();
+      })));
   }
 
   private static Future<List<List<String>>> searchManyTimes(BotRegistryClient client, String prefix) {

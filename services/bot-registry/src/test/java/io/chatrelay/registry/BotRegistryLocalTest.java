@@ -7,9 +7,12 @@ import io.chatrelay.shared.bus.WnetDelivery;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.cluster.LocalClusterView;
 import io.chatrelay.shared.config.LiveConfig;
+import io.chatrelay.shared.ops.NodeOps;
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.shared.testing.MutableClock;
 import io.chatrelay.shared.testing.TestConfigs;
 import io.chatrelay.shared.wnet.BotEvent;
+import io.chatrelay.shared.wnet.BotRegistration;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.shared.wnet.ClaimResult;
 
@@ -27,6 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +54,7 @@ class BotRegistryLocalTest {
   private LocalClusterView cluster;
   private BotRegistryClient registry;
   private BotEventLog events;
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
@@ -58,7 +64,7 @@ class BotRegistryLocalTest {
     BotEventLog.listen(vertx)
       .compose(log -> {
         events = log;
-        return vertx.deployVerticle(new BotRegistryVerticle(new ServiceContext(vertx, config, cluster, Clock.systemUTC())));
+        return vertx.deployVerticle(new BotRegistryVerticle(new ServiceContext(vertx, config, cluster, clock)));
       })
       .onComplete(test.succeedingThenComplete());
   }
@@ -227,7 +233,8 @@ class BotRegistryLocalTest {
     // have read the table before the write landed, so the registry must undo it itself.
     LocalClusterView self = new LocalClusterView();
     LeavingNode view = new LeavingNode(self, "leaving-node");
-    BotRegistry direct = new BotRegistry(vertx, LocalNameTable.of(vertx), view, new LivenessProbe(vertx, view, config));
+    BotRegistry direct = new BotRegistry(vertx, LocalNameTable.of(vertx), view, new LivenessProbe(vertx, view, config),
+      Clock.systemUTC(), NodeOps.of(vertx).meters());
     BotOwner owner = new BotOwner("test.nowhere.leaving", "conn", "leaving-node", "tester");
     direct.register(Sender.UNVERIFIED, "Leaver", owner)
       .map(r -> "registered").recover(t -> Future.succeededFuture(BusFailure.from(t).reason()))
@@ -363,7 +370,7 @@ class BotRegistryLocalTest {
       .compose(peer -> {
         // As a node that left would have left it (a registration for it would be refused now).
         BotOwner holder = peer.owner("node-that-left");
-        return LocalNameTable.of(vertx).putIfAbsent("Orphan", holder)
+        return LocalNameTable.of(vertx).putIfAbsent("Orphan", holder, 0)
           .compose(r -> registry.takeover("Orphan", newcomer, holder))
           .map(result -> {
             test.verify(() -> {
@@ -491,6 +498,85 @@ class BotRegistryLocalTest {
         assertThat(found).containsExactly("Enduring");
         test.completeNow();
       })));
+  }
+
+  @Test
+  void listShowsEveryRegistrationWithItsOwnerAndWhenItGotTheName(Vertx vertx, VertxTestContext test) {
+    long first = clock.millis();
+    BotOwner weather = owner("weather");
+    BotOwner news = owner("news");
+    BotOwner newcomer = owner("newcomer");
+    EndpointPeer.start(vertx, NOT_ALIVE)
+      .compose(peer -> {
+        BotOwner dead = peer.owner(cluster.nodeId());
+        return registry.register("Weather", weather)
+          .compose(r -> {
+            clock.advance(Duration.ofMinutes(5));
+            return registry.register("News", news);
+          })
+          .compose(r -> registry.register("Wiki", dead))
+          .compose(r -> {
+            clock.advance(Duration.ofMinutes(5));
+            // a takeover gives the name a new owner and a new time; registering again (idempotent) keeps the time
+            return registry.takeover("Wiki", newcomer, dead).compose(t -> registry.register("Weather", weather));
+          });
+      })
+      .compose(r -> Future.all(registry.list(""), registry.list("W"), registry.list("w")))
+      .onComplete(test.succeeding(all -> test.verify(() -> {
+        assertThat(all.<List<BotRegistration>>resultAt(0)).containsExactly(
+          new BotRegistration("News", news, first + Duration.ofMinutes(5).toMillis()),
+          new BotRegistration("Weather", weather, first),
+          new BotRegistration("Wiki", newcomer, first + Duration.ofMinutes(10).toMillis()));
+        assertThat(all.<List<BotRegistration>>resultAt(1)).extracting(BotRegistration::name).containsExactly("Weather", "Wiki");
+        assertThat(all.<List<BotRegistration>>resultAt(2)).isEmpty();
+        test.completeNow();
+      })));
+  }
+
+  @Test
+  void kickFreesTheNameWhoeverHoldsItAndTellsTheHolder(Vertx vertx, VertxTestContext test) {
+    long at = clock.millis();
+    EndpointPeer.start(vertx, ALIVE)
+      .compose(peer -> {
+        BotOwner holder = peer.owner(cluster.nodeId());
+        return registry.register("Noisy", holder)
+          .compose(r -> registry.kick("Noisy"))
+          .compose(kicked -> events.await(BotEvent.Kind.OFFLINE, "Noisy").map(offline -> {
+            test.verify(() -> {
+              assertThat(kicked).isEqualTo(new BotRegistration("Noisy", holder, at));
+              assertThat(offline).isEqualTo(BotEvent.offline("Noisy", holder));
+            });
+            return kicked;
+          }))
+          .compose(k -> Polling.until(vertx, () -> Future.succeededFuture(peer.deliveries()), l -> !l.isEmpty(), 2000))
+          .map(notices -> {
+            test.verify(() -> assertThat(notices).containsExactly(
+              new WnetDelivery.NameRemoved(holder.conn(), "Noisy", "kicked").toJson()));
+            return notices;
+          });
+      })
+      // the name is free for anyone, and a second kick finds nobody
+      .compose(n -> registry.register("Noisy", owner("next")))
+      .compose(added -> registry.unregister("Noisy", owner("not-the-holder")).map(added))
+      .compose(added -> Future.all(List.of(failureOf(registry.kick("Nobody")), failureOf(registry.kick("bad@name")),
+        failureOf(registry.kick("")))).map(all -> {
+          test.verify(() -> {
+            assertThat(added).isEqualTo(ClaimResult.added());
+            assertThat(all.<String>resultAt(0)).isEqualTo("404 unknown-bot no bot named Nobody is registered");
+            assertThat(all.<String>resultAt(1)).isEqualTo("404 unknown-bot no bot has that name");
+            assertThat(all.<String>resultAt(2)).isEqualTo("400 bad-request field 'name' must not be empty");
+          });
+          return all;
+        }))
+      .onComplete(test.succeedingThenComplete());
+  }
+
+  private static Future<String> failureOf(Future<?> call) {
+    return call.map(r -> "succeeded: " + r)
+      .recover(t -> {
+        BusFailure f = BusFailure.from(t);
+        return Future.succeededFuture(f.code() + " " + f.reason() + " " + f.text());
+      });
   }
 
   private static long elapsedMs(long startedNanos) {

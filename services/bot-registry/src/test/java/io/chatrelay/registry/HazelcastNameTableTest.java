@@ -35,10 +35,10 @@ class HazelcastNameTableTest {
     cluster.start(0)
       .compose(node -> stop(node).map(table -> {
         Map<String, Supplier<Future<?>>> operations = new LinkedHashMap<>();
-        operations.put("putIfAbsent", () -> table.putIfAbsent("Name", OWNER));
+        operations.put("putIfAbsent", () -> table.putIfAbsent("Name", OWNER, 0));
         operations.put("get", () -> table.get("Name"));
         operations.put("remove", () -> table.remove("Name", OWNER));
-        operations.put("replace", () -> table.replace("Name", OWNER, OTHER));
+        operations.put("replace", () -> table.replace("Name", OWNER, OTHER, 0));
         operations.put("snapshot", table::snapshot);
         operations.put("watch", () -> table.watch(change -> { }));
         return operations;

@@ -16,6 +16,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+
 /**
  * The admin HTTP server (settings {@code admin.*}), for Kubernetes probes and Prometheus:
  * <ul>
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   stopping, the cluster condition of {@link ClusterReadiness}, each service's own conditions), else 503 (500 if
  *   a check errs or times out); the JSON body names each condition and why it fails;</li>
  *   <li>{@code GET /metrics}: Vert.x, JVM and chatrelay meters in the Prometheus text format (404 when
- *   {@code admin.metrics-enabled} is false).</li>
+ *   {@code admin.metrics-enabled} is false);</li>
+ *   <li>{@code /} and {@code /api/...}: the operators' page and its JSON API ({@link OperatorsConsole}).</li>
  * </ul>
  * Deployed before the services and closed with Vert.x, so the probes answer during start and shutdown.
  */
@@ -36,11 +39,14 @@ public final class AdminServer extends VerticleBase {
 
   private final String host;
   private final int port;
+  /** The operators' page and API ({@link OperatorsConsole}), mounted next to the probes. */
+  private final Consumer<Router> console;
   private HttpServer server;
 
-  AdminServer(ChatrelayConfig cfg) {
+  AdminServer(ChatrelayConfig cfg, Consumer<Router> console) {
     this.host = cfg.getString("admin.host");
     this.port = cfg.getInt("admin.port");
+    this.console = console;
   }
 
   @Override
@@ -54,6 +60,7 @@ public final class AdminServer extends VerticleBase {
     if (ops.meters().registry() instanceof PrometheusMeterRegistry prometheus) {
       router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(prometheus));
     }
+    console.accept(router);
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
       .requestHandler(router)
       .listen()

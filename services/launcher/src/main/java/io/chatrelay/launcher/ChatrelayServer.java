@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One running chatrelay process: the node (local or clustered Vert.x), the admin server (probes and metrics), the
- * chosen services deployed in start order, and the settings kept live by {@link ConfigReloader}.
+ * One running chatrelay process: the node (local or clustered Vert.x), the admin server (probes, metrics, the
+ * operators' console), the node's status responder ({@link NodeStatusVerticle}), the chosen services deployed in
+ * start order, and the settings kept live by {@link ConfigReloader}.
  * <p>
  * Readiness ({@code /health/ready}) holds the condition {@value #SERVICES_CHECK}: down until every service has
  * started, down again as the very first step of {@link #stop()}; with {@code cluster.enabled} also
@@ -68,9 +69,11 @@ public final class ChatrelayServer {
         NodeOps.of(vertx).readiness().register(CLUSTER_CHECK, new ClusterReadiness(vertx, member.hazelcast()));
       }
       ServiceContext ctx = new ServiceContext(vertx, live, node.cluster(), Clock.systemUTC());
-      AdminServer admin = initial.getBoolean("admin.enabled") ? new AdminServer(initial) : null;
+      AdminServer admin = initial.getBoolean("admin.enabled") ? new AdminServer(initial, new OperatorsConsole(ctx)::mount) : null;
       List<String> ids = new ArrayList<>();
       Future<Void> chain = admin == null ? Future.succeededFuture() : vertx.deployVerticle(admin).mapEmpty();
+      List<String> names = services.stream().map(ServiceFactory::serviceName).toList();
+      chain = chain.compose(v -> vertx.deployVerticle(new NodeStatusVerticle(ctx, names)).mapEmpty());
       for (ServiceFactory service : services) {
         chain = chain.compose(v -> vertx.deployVerticle(service.create(ctx))
           .onSuccess(id -> LOG.info("service {} started", service.serviceName()))

@@ -130,4 +130,14 @@ final class ServeNode {
   int tchatatorPort() {
     return tchatatorPort;
   }
+
+  /** The people's page (the WS edge's {@code /}). */
+  String pageUrl() {
+    return "http://127.0.0.1:" + wnetPort + "/";
+  }
+
+  /** The operators' page (the admin server's {@code /}). */
+  String adminUrl() {
+    return "http://127.0.0.1:" + adminPort + "/";
+  }
 }

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +136,17 @@ final class WnetNode {
       clients.remove(client);
       return clients.isEmpty() ? null : clients;
     });
+  }
+
+  /**
+   * For operators ({@code NodeReports.WNET_CLIENTS}): per bot (name and holder's connection) that clients of THIS
+   * node are connected to, how many they are: {@code {bots: [{bot, conn, clients}]}}.
+   */
+  JsonObject clientCounts() {
+    JsonArray out = new JsonArray();
+    clientsByBot.forEach((link, clients) -> out.add(new JsonObject().put("bot", link.bot()).put("conn", link.owner().conn())
+      .put("clients", clients.size())));
+    return new JsonObject().put("bots", out);
   }
 
   /** Sends a delivery that needs no answer: straight to the session when it is on this node, else one bus hop. */

@@ -1,6 +1,7 @@
 package io.chatrelay.wnet;
 
 import io.chatrelay.shared.ops.ChatrelayMeters;
+import io.chatrelay.shared.ops.NodeReports;
 import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.ops.RefusalLog;
 import io.chatrelay.shared.service.ServiceContext;
@@ -64,6 +65,7 @@ public final class WsEdgeVerticle extends VerticleBase {
       new Authenticator(vertx.eventBus()), ctx.meters(),
       new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), proxies, origins,
       new RefusalLog(LoggerFactory.getLogger(WsServerVerticle.class), ChatrelayMeters.PROTOCOL_WNET, ctx.clock()));
+    ctx.reports().register(NodeReports.WNET_CLIENTS, node::clientCounts);
     return node.start()
       .compose(v -> vertx.deployVerticle(() -> new WsServerVerticle(shared), new DeploymentOptions().setInstances(settings.serverInstances())))
       .onSuccess(id -> listening.up())
@@ -75,6 +77,7 @@ public final class WsEdgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (listening != null) listening.down("stopping");
+    ctx.reports().unregister(NodeReports.WNET_CLIENTS);
     deployed.removeIfPresent(DEPLOYED_KEY, deploymentID());
     return Future.succeededFuture();
   }

@@ -153,6 +153,7 @@ final class WsServerVerticle extends VerticleBase {
       return;
     }
     if (!"websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE))) {
+      if (PeoplePage.serve(req)) return;
       req.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket").end("WebSocket only: " + settings.path());
       return;
     }

@@ -43,6 +43,16 @@ public final class Addresses {
   public static final String WNET_LOOKUP = "chatrelay.wnet.registry.lookup";
   /** {@code {prefix}} -> {@code {names: [...]}}, sorted. */
   public static final String WNET_SEARCH = "chatrelay.wnet.registry.search";
+  /**
+   * {@code {prefix?}} -> {@code {bots: [{name, owner, registeredAt}]}}, sorted by name: every registration, read
+   * from the cluster-wide table now ({@code io.chatrelay.shared.wnet.BotRegistration}). For operators' tools.
+   */
+  public static final String WNET_LIST = "chatrelay.wnet.registry.list";
+  /**
+   * {@code {name}} -> {@code {name, owner, registeredAt}} (what was removed): frees the name whoever holds it and
+   * tells the holder ({@code removed}, reason {@code kicked}); fails 404 {@code unknown-bot}. Administrators only.
+   */
+  public static final String WNET_KICK = "chatrelay.wnet.registry.kick";
   /** Published: {@code {event:"online"|"offline", name, owner}}. */
   public static final String WNET_BOT_EVENTS = "chatrelay.wnet.bots.events";
   /** Prefix of each WS edge node's delivery address: {@code chatrelay.wnet.node.<nodeId>}; bodies: {@link WnetDelivery}. */
@@ -53,6 +63,18 @@ public final class Addresses {
   }
   /** Prefix of each in-cluster bot's own delivery address ({@code io.chatrelay.shared.wnet.BusBot}): {@code chatrelay.wnet.bot.<uuid>}. */
   public static final String WNET_BOT_PREFIX = "chatrelay.wnet.bot.";
+
+  // ---- operations (every process) ----
+  /**
+   * Prefix of each process's status address: {@code chatrelay.ops.node.<nodeId>}, {@code {}} ->
+   * {@code io.chatrelay.shared.ops.NodeStatus} (services, uptime, connections, relay rates, refusal counters, and
+   * what the services report). Ask every member of {@code ClusterView.members()} to see the cluster.
+   */
+  public static final String OPS_NODE_PREFIX = "chatrelay.ops.node.";
+
+  public static String opsNode(String nodeId) {
+    return OPS_NODE_PREFIX + nodeId;
+  }
 
   // ---- messages (message-store, Tchatator) ----
   public static final String MESSAGES_SEND = "chatrelay.messages.send";

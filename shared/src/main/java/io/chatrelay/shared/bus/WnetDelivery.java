@@ -45,8 +45,8 @@ public sealed interface WnetDelivery {
 
   /**
    * The registry removed the bot's name {@code bot} from connection {@code to}: {@code reason} is
-   * {@code "unregistered"} (someone unregistered it) or {@code "taken-over"} (it was judged dead and the name given
-   * to a newcomer). The connection no longer holds the name.
+   * {@code "unregistered"} (someone unregistered it), {@code "taken-over"} (it was judged dead and the name given
+   * to a newcomer) or {@code "kicked"} (an administrator freed it). The connection no longer holds the name.
    */
   record NameRemoved(String to, String bot, String reason) implements WnetDelivery {
     public JsonObject toJson() {

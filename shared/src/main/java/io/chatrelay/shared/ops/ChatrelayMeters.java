@@ -43,7 +43,15 @@ public final class ChatrelayMeters {
   public static final String CONNECTION_REFUSALS = "chatrelay.connection.refusals";
   public static final String PROMETHEUS_CONNECTION_REFUSALS = "chatrelay_connection_refusals_total";
 
+  /**
+   * Counter, tag {@code outcome}: wnet takeovers this process's bot registry decided ({@code taken-over}: the holder
+   * was dead and the name changed hands; {@code alive}: the holder answered {@code isalive} and kept it).
+   */
+  public static final String TAKEOVERS = "chatrelay.takeovers";
+  public static final String PROMETHEUS_TAKEOVERS = "chatrelay_takeovers_total";
+
   public static final String TAG_PROTOCOL = "protocol";
+  public static final String TAG_OUTCOME = "outcome";
   public static final String TAG_REASON = "reason";
   public static final String TAG_OPERATION = "operation";
   public static final String TAG_LIMIT = "limit";
@@ -103,6 +111,12 @@ public final class ChatrelayMeters {
   public Counter rateLimitRefusals(String protocol, String limit) {
     return Counter.builder(RATE_LIMIT_REFUSALS).tags(TAG_PROTOCOL, protocol, TAG_LIMIT, limit)
       .description("requests or connections refused by a rate or count limit").register(registry);
+  }
+
+  /** {@code outcome}: {@code taken-over} or {@code alive}. */
+  public Counter takeovers(String outcome) {
+    return Counter.builder(TAKEOVERS).tags(TAG_OUTCOME, outcome)
+      .description("wnet takeovers decided by this process's bot registry").register(registry);
   }
 
   /** {@code reason}: a short fixed token such as {@code per-address-limit}, never a value from a request. */

@@ -6,9 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 
 /**
- * What one process (one {@link Vertx}) exposes to operators: its readiness conditions and its meters. Kept in the
- * Vert.x instance's local shared data, so it needs no static state and no new constructor argument: services
- * reach it through {@code ServiceContext.readiness()} / {@code meters()}, the admin server through {@link #of}.
+ * What one process (one {@link Vertx}) exposes to operators: its readiness conditions, its meters and the
+ * sections of its status. Kept in the Vert.x instance's local shared data, so it needs no static state and no new
+ * constructor argument: services reach it through {@code ServiceContext.readiness()} / {@code meters()} /
+ * {@code reports()}, the admin server through {@link #of}.
  * <p>
  * {@code NodeBootstrap} installs it with the Prometheus registry Vert.x reports to; a Vert.x created elsewhere
  * (a service's own tests) gets an in-memory registry the test can read.
@@ -20,6 +21,7 @@ public final class NodeOps implements Shareable {
 
   private final Readiness readiness;
   private final ChatrelayMeters meters;
+  private final NodeReports reports = new NodeReports();
 
   private NodeOps(Vertx vertx, MeterRegistry registry, long checkTimeoutMs) {
     this.readiness = new Readiness(vertx, checkTimeoutMs);
@@ -46,5 +48,10 @@ public final class NodeOps implements Shareable {
 
   public ChatrelayMeters meters() {
     return meters;
+  }
+
+  /** The sections services add to this process's status ({@link NodeStatus}). */
+  public NodeReports reports() {
+    return reports;
   }
 }

@@ -4,6 +4,7 @@ import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.ops.NodeOps;
+import io.chatrelay.shared.ops.NodeReports;
 import io.chatrelay.shared.ops.Readiness;
 
 import io.vertx.core.Vertx;
@@ -23,5 +24,10 @@ public record ServiceContext(Vertx vertx, LiveConfig config, ClusterView cluster
   /** This process's application meters (served at the admin server's /metrics). */
   public ChatrelayMeters meters() {
     return NodeOps.of(vertx).meters();
+  }
+
+  /** This process's status sections (served to operators on {@code chatrelay.ops.node.<nodeId>}). */
+  public NodeReports reports() {
+    return NodeOps.of(vertx).reports();
   }
 }

@@ -65,6 +65,23 @@ public final class BotRegistryClient {
       });
   }
 
+  /** Every registration whose name starts with {@code prefix} ("" for all), read from the table now, sorted by name. */
+  public Future<List<BotRegistration>> list(String prefix) {
+    return request(Addresses.WNET_LIST, new JsonObject().put("prefix", prefix), new DeliveryOptions())
+      .map(reply -> {
+        JsonArray bots = reply.getJsonArray("bots");
+        List<BotRegistration> out = new ArrayList<>(bots.size());
+        for (int i = 0; i < bots.size(); i++) out.add(BotRegistration.fromJson(bots.getJsonObject(i)));
+        return out;
+      });
+  }
+
+  /** Frees {@code name} whoever holds it (administrators only); the registration removed, or 404 {@code unknown-bot}. */
+  public Future<BotRegistration> kick(String name) {
+    return request(Addresses.WNET_KICK, new JsonObject().put("name", name), new DeliveryOptions())
+      .map(BotRegistration::fromJson);
+  }
+
   private static JsonObject claim(String name, BotOwner owner) {
     return new JsonObject().put("name", name).put("owner", owner.toJson());
   }

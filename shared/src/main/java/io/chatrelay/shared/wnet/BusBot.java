@@ -87,8 +87,9 @@ public final class BusBot {
   }
 
   /**
-   * Called with the reason ({@code "unregistered"}, {@code "taken-over"}) when the registry removes the name from
-   * this bot other than by {@link #close()}: the bot then no longer holds it, has no clients and receives nothing.
+   * Called with the reason ({@code "unregistered"}, {@code "taken-over"}, {@code "kicked"}) when the registry removes
+   * the name from this bot other than by {@link #close()}: the bot then no longer holds it, has no clients and
+   * receives nothing.
    */
   public BusBot onNameRemoved(Consumer<String> handler) {
     this.removedHandler = handler;

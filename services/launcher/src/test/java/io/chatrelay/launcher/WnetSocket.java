@@ -1,0 +1,61 @@
+package io.chatrelay.launcher;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A wnet peer on a real WebSocket to 127.0.0.1, driven from the test thread: received frames are read in order. */
+final class WnetSocket implements AutoCloseable {
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+
+  private WnetSocket(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(frames::add);
+  }
+
+  /** Connects to {@code /wnet/ws} on {@code port} with the API key's {@code auth} cookie (null: anonymous). */
+  static WnetSocket connect(Vertx vertx, int port, String apiKey) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/wnet/ws");
+    if (apiKey != null) options.addHeader("Cookie", "auth=\"type=token&auth=" + apiKey + "\"");
+    WebSocketClient client = vertx.createWebSocketClient();
+    return new WnetSocket(client, client.connect(options).await(10, TimeUnit.SECONDS));
+  }
+
+  WnetSocket send(String frame) {
+    ws.writeTextMessage(frame);
+    return this;
+  }
+
+  /** The next frame, which must be {@code expected}. */
+  void expect(String expected) throws InterruptedException {
+    assertThat(next()).isEqualTo(expected);
+  }
+
+  /** The next frame, which must start with {@code prefix}. */
+  String expectPrefix(String prefix) throws InterruptedException {
+    String frame = next();
+    assertThat(frame).startsWith(prefix);
+    return frame;
+  }
+
+  private String next() throws InterruptedException {
+    String frame = frames.poll(10, TimeUnit.SECONDS);
+    assertThat(frame).as("a frame within 10 s").isNotNull();
+    return frame;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
