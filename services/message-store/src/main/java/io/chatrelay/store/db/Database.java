@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final int H2_QUERY_CACHE_SIZE = 64;
 
   private final Pool pool;
   private final SqlDialect dialect;
@@ -81,7 +82,10 @@ public final class Database {
           // WRITE_DELAY=0 makes every commit durable before it is acknowledged.
           target = "file:" + path.toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
         }
-        String url = "jdbc:h2:" + target + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        // QUERY_CACHE_SIZE: each session keeps the parsed form of this many statement texts (H2's default, 8, is
+        // fewer than the store's statements, so they were parsed again and again)
+        String url = "jdbc:h2:" + target + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+          + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE_SIZE;
         JdbcConnectionPool ds = JdbcConnectionPool.create(url, "sa", "");
         ds.setMaxConnections(poolOptions.getMaxSize());
         // seconds, at least 1: how long H2's own pool lets a caller wait for a connection
@@ -97,7 +101,9 @@ public final class Database {
           .setDatabase(cfg.getString("database.postgres.database"))
           .setUser(cfg.getString("database.postgres.user"))
           .setPassword(cfg.getString("database.postgres.password"))
-          .setProperties(Map.of("search_path", schema, "application_name", "chatrelay"));
+          .setProperties(Map.of("search_path", schema, "application_name", "chatrelay"))
+          // every statement is parsed and planned once per connection (named prepared statements), not per call
+          .setCachePreparedStatements(true);
         // keep-alive: a connection to a database host that vanished without a FIN is noticed by the OS
         NetClientOptions transport = new NetClientOptions().setConnectTimeout(cfg.getInt("database.connect-timeout-ms"))
           .setTcpKeepAlive(true);

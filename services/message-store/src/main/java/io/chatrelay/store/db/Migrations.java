@@ -32,7 +32,9 @@ import java.util.Set;
  * that someone else completed counts as done.
  * <p>
  * To change the schema add a file {@code db/migration/V<n>__<what>.sql} and list it in {@link #ALL}; never edit
- * a migration that has shipped.
+ * a migration that has shipped. A migration that differs between the databases (V4: PostgreSQL's send function)
+ * is two files, {@code db/migration/postgres/V<n>__<what>.sql} and {@code db/migration/h2/V<n>__<what>.sql}
+ * (which may hold only comments); a file of the database's own folder is taken before a shared one.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -43,7 +45,8 @@ public final class Migrations {
   static final List<String> ALL = List.of(
     "V1__accounts.sql",
     "V2__messages.sql",
-    "V3__message_client_id.sql");
+    "V3__message_client_id.sql",
+    "V4__send_function.sql");
 
   private Migrations() {
   }
@@ -78,7 +81,7 @@ public final class Migrations {
     String file = ALL.get(index);
     int version = index + 1;
     if (done.contains(version)) return applyFrom(conn, dialect, done, index + 1);
-    return run(conn, statements(read(file)), 0)
+    return run(conn, statements(read(file, dialect)), 0)
       .compose(v -> conn.preparedQuery(dialect == SqlDialect.POSTGRES
           ? "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)"
           : "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)")
@@ -100,24 +103,35 @@ public final class Migrations {
     return conn.query(statements.get(i)).execute().compose(v -> run(conn, statements, i + 1));
   }
 
-  static String read(String file) {
-    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream("db/migration/" + file)) {
-      if (in == null) throw new IllegalStateException("missing migration db/migration/" + file);
+  /** The migration's text for {@code dialect}: its own folder's file if there is one, else the shared file. */
+  static String read(String file, SqlDialect dialect) {
+    String own = "db/migration/" + (dialect == SqlDialect.POSTGRES ? "postgres/" : "h2/") + file;
+    return Migrations.class.getClassLoader().getResource(own) != null ? read(own) : read("db/migration/" + file);
+  }
+
+  private static String read(String resource) {
+    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalStateException("missing migration " + resource);
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Splits a migration into statements: each ends with ';' at the end of a line; '--' comment lines are dropped. */
+  /**
+   * Splits a migration into statements: each ends with ';' at the end of a line; '--' comment lines are dropped.
+   * Between two {@code $$} (a function's body) lines ending with ';' do not end the statement.
+   */
   static List<String> statements(String sql) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
+    boolean inBody = false;
     for (String line : sql.split("\n")) {
       String trimmed = line.strip();
       if (trimmed.startsWith("--") || trimmed.isEmpty()) continue;
       cur.append(line).append('\n');
-      if (trimmed.endsWith(";")) {
+      if ((line.split("\\$\\$", -1).length - 1) % 2 == 1) inBody = !inBody;
+      if (!inBody && trimmed.endsWith(";")) {
         String stmt = cur.toString().strip();
         out.add(stmt.substring(0, stmt.length() - 1));
         cur.setLength(0);

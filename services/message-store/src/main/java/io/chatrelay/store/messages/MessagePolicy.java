@@ -6,6 +6,8 @@ import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.MessageReasons;
 import io.chatrelay.shared.bus.Role;
 
+import java.util.List;
+
 /**
  * Who may write to whom and who may block or ban whom: pure rules, no I/O. Each check throws the
  * {@link BusFailure} the caller gets, or returns normally.
@@ -21,6 +23,18 @@ public final class MessagePolicy {
 
   public static boolean isAdmin(AccountInfo actor) {
     return actor.role() == Role.ADMIN;
+  }
+
+  /**
+   * The roles of the accounts {@code sender} may write to (besides himself, never): what
+   * {@link #checkRecipient} lets through, for the database to check before it inserts.
+   */
+  public static List<Role> allowedRecipientRoles(AccountInfo sender) {
+    return switch (sender.role()) {
+      case ADMIN -> List.of(Role.MEMBER, Role.PROFESSIONAL, Role.ADMIN);
+      case MEMBER -> List.of(Role.PROFESSIONAL, Role.ADMIN);
+      case PROFESSIONAL -> List.of(Role.MEMBER, Role.ADMIN);
+    };
   }
 
   public static void checkRecipient(AccountInfo sender, long recipientId, Role recipientRole) {

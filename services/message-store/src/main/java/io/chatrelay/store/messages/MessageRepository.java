@@ -4,13 +4,14 @@ import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.BanInfo;
 import io.chatrelay.shared.bus.BlockInfo;
 import io.chatrelay.shared.bus.Role;
+import io.chatrelay.store.db.CompiledSql;
 import io.chatrelay.store.db.SqlDialect;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
+import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,18 +20,146 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SQL of the messages, blocks and bans, written once for H2 and PostgreSQL. Every method runs on the client
- * it is given, so the service decides what shares a transaction.
+ * The SQL of the messages, blocks and bans, written once for H2 and PostgreSQL (except the send, see
+ * {@link #sendInOneStatement} and {@link #sendChecks}). Every method runs on the client it is given, so the service
+ * decides what shares a transaction. Every statement is compiled once ({@link CompiledSql}) and run prepared.
  */
 final class MessageRepository {
   /** Ids per {@code IN (...)} list; shorter lists are padded by repeating an id, so the statement text never varies. */
   static final int IN_CHUNK = 100;
   private static final String ID_LIST = idList(IN_CHUNK);
 
+  /** The PostgreSQL send: one call of V4's {@code chatrelay_send}, one round trip in autocommit mode. */
+  static final String SEND_FUNCTION_CALL = "SELECT code, recipient_role, " + StoredMessage.COLUMNS + ", d1, d2, d3"
+    + " FROM chatrelay_send($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+  /**
+   * The send time of the sender's {@code skip}+1-th newest message sent after {@code from}: NULL unless that many
+   * are in the window. Walks {@code message_sender_sent_at_idx} backwards and stops there, so it reads at most
+   * skip+1 rows whatever the sender's history (the ORDER BY names the index's constant leading column: only then
+   * does H2 walk it backwards). PostgreSQL's {@code chatrelay_send} runs the same query.
+   */
+  static final String RATE_WINDOW = "SELECT sent_at FROM message WHERE sender_id = #{sender} AND sent_at > #{from}"
+    + " ORDER BY sender_id DESC, sent_at DESC LIMIT 1 OFFSET #{skip}";
+
+  /**
+   * H2's checks of a send, in one statement: the recipient's role, the sender's ban, the block in force that ends
+   * last, and both rate-limit windows ({@link #RATE_WINDOW}; a window that is off gets {@code from} = max).
+   */
+  private static final String SEND_CHECKS = "SELECT (SELECT role FROM account WHERE id = #{recipient}) AS recipient_role,"
+    + " ban.set_by AS ban_by, ban.banned_at, blk.for_user_id AS block_for, blk.set_by AS block_by, blk.until_at AS block_until,"
+    + " (" + RATE_WINDOW.replace("#{from}", "#{minuteFrom}").replace("#{skip}", "#{minuteSkip}") + ") AS minute_full,"
+    + " (" + RATE_WINDOW.replace("#{from}", "#{hourFrom}").replace("#{skip}", "#{hourSkip}") + ") AS hour_full"
+    + " FROM (SELECT 1 AS one) x"
+    + " LEFT JOIN banned_user ban ON ban.user_id = #{sender}"
+    + " LEFT JOIN (" + blockInForce("#{sender}", "#{recipient}") + ") blk ON TRUE";
+
+  /** The ban and the block in force ending last of a sender writing to a recipient (the check of an edit). */
+  private static final String SEND_BARRIER = "SELECT ban.set_by AS ban_by, ban.banned_at,"
+    + " blk.for_user_id AS block_for, blk.set_by AS block_by, blk.until_at AS block_until FROM (SELECT 1 AS one) x"
+    + " LEFT JOIN banned_user ban ON ban.user_id = #{sender}"
+    + " LEFT JOIN (" + blockInForce("#{sender}", "#{recipient}") + ") blk ON TRUE";
+
   private final SqlDialect dialect;
+  private final CompiledSql.Cache statements;
 
   MessageRepository(SqlDialect dialect) {
     this.dialect = dialect;
+    this.statements = new CompiledSql.Cache(dialect);
+  }
+
+  /** With several blocks in force, the one ending last; of two ending together, the block for everyone. */
+  private static String blockInForce(String user, String recipient) {
+    return "SELECT for_user_id, set_by, until_at FROM blocked_user WHERE user_id = " + user
+      + " AND for_user_id IN (0, " + recipient + ") AND until_at > #{now} ORDER BY until_at DESC, for_user_id LIMIT 1";
+  }
+
+  // ---- the send ----
+
+  /** What a send asks: {@code checked} is false for administrators (no row lock, ban, block or limit). */
+  record SendArgs(long senderId, boolean checked, List<Role> allowedRecipients, long recipientId, String content,
+                  String clientId, long now, int perMinute, int perHour) {
+  }
+
+  /**
+   * What a send found: {@code code} is one of {@code stored, replayed, sender-gone, unknown-recipient,
+   * recipient-not-allowed, banned, blocked, rate-limited}; {@code message} for {@code stored} and
+   * {@code replayed}; the details as V4's {@code chatrelay_send} documents them.
+   */
+  record SendOutcome(String code, Role recipientRole, StoredMessage message, Long d1, Long d2, Long d3) {
+    static SendOutcome of(String code) {
+      return new SendOutcome(code, null, null, null, null, null);
+    }
+  }
+
+  /** PostgreSQL: the whole send in one statement (V4's {@code chatrelay_send}); run it on the pool, not in a transaction. */
+  Future<SendOutcome> sendInOneStatement(SqlClient c, SendArgs a) {
+    String[] allowed = a.allowedRecipients().stream().map(Role::wire).toArray(String[]::new);
+    Tuple t = Tuple.tuple().addLong(a.senderId()).addBoolean(a.checked()).addArrayOfString(allowed)
+      .addLong(a.recipientId()).addString(a.content()).addString(a.clientId()).addLong(a.now())
+      .addInteger(a.perMinute()).addInteger(a.perHour());
+    return c.preparedQuery(SEND_FUNCTION_CALL).execute(t).map(rows -> {
+      Row r = rows.iterator().next();
+      String role = r.getString("recipient_role");
+      StoredMessage m = r.getLong("id") == null ? null : StoredMessage.from(r);
+      return new SendOutcome(r.getString("code"), role == null ? null : Role.fromWire(role), m,
+        r.getLong("d1"), r.getLong("d2"), r.getLong("d3"));
+    });
+  }
+
+  /**
+   * H2: the checks of a send after the row lock and the replay lookup, in one statement, decided in the order of
+   * {@code chatrelay_send}; {@code stored} (with no message yet) when the send may be inserted.
+   */
+  Future<SendOutcome> sendChecks(SqlClient c, SendArgs a) {
+    if (!a.checked()) {
+      return accountRole(c, a.recipientId()).map(role -> role == null ? SendOutcome.of("unknown-recipient")
+        : recipientAllowed(a, role) ? SendOutcome.of("stored")
+        : new SendOutcome("recipient-not-allowed", role, null, null, null, null));
+    }
+    Map<String, Object> p = new HashMap<>();
+    p.put("sender", a.senderId());
+    p.put("recipient", a.recipientId());
+    p.put("now", a.now());
+    p.put("minuteFrom", a.perMinute() > 0 ? a.now() - 60_000L : Long.MAX_VALUE);
+    p.put("minuteSkip", Math.max(0, a.perMinute() - 1));
+    p.put("hourFrom", a.perHour() > 0 ? a.now() - 3_600_000L : Long.MAX_VALUE);
+    p.put("hourSkip", Math.max(0, a.perHour() - 1));
+    return run(c, SEND_CHECKS, p).map(rows -> {
+      Row r = rows.iterator().next();
+      String roleText = r.getString("recipient_role");
+      if (roleText == null) return SendOutcome.of("unknown-recipient");
+      Role role = Role.fromWire(roleText);
+      if (!recipientAllowed(a, role)) return new SendOutcome("recipient-not-allowed", role, null, null, null, null);
+      if (r.getLong("banned_at") != null) {
+        return new SendOutcome("banned", role, null, r.getLong("ban_by"), r.getLong("banned_at"), null);
+      }
+      if (r.getLong("block_until") != null) {
+        return new SendOutcome("blocked", role, null, r.getLong("block_for"), r.getLong("block_by"), r.getLong("block_until"));
+      }
+      Long minute = r.getLong("minute_full");
+      Long hour = r.getLong("hour_full");
+      if (minute != null || hour != null) return new SendOutcome("rate-limited", role, null, minute, hour, null);
+      return new SendOutcome("stored", role, null, null, null, null);
+    });
+  }
+
+  private static boolean recipientAllowed(SendArgs a, Role recipientRole) {
+    return a.recipientId() != a.senderId() && a.allowedRecipients().contains(recipientRole);
+  }
+
+  /** The ban of {@code senderId} (d1 set_by, d2 banned_at), or the block in force ending last (d1..d3), or null. */
+  Future<SendOutcome> sendBarrier(SqlClient c, long senderId, long recipientId, long now) {
+    return run(c, SEND_BARRIER, Map.of("sender", senderId, "recipient", recipientId, "now", now)).map(rows -> {
+      Row r = rows.iterator().next();
+      if (r.getLong("banned_at") != null) {
+        return new SendOutcome("banned", null, null, r.getLong("ban_by"), r.getLong("banned_at"), null);
+      }
+      if (r.getLong("block_until") != null) {
+        return new SendOutcome("blocked", null, null, r.getLong("block_for"), r.getLong("block_by"), r.getLong("block_until"));
+      }
+      return null;
+    });
   }
 
   // ---- accounts (read only: the accounts service owns the table) ----
@@ -94,8 +223,20 @@ final class MessageRepository {
       Map.of("id", id, "content", content, "now", now)).mapEmpty();
   }
 
-  Future<Void> markDeleted(SqlClient c, long id) {
-    return run(c, "UPDATE message SET deleted = TRUE WHERE id = #{id}", Map.of("id", id)).mapEmpty();
+  /**
+   * Flags the message deleted if {@code senderId} sent it and it is not deleted yet, in one statement; the row as
+   * it is now, or null when nothing was deleted (then {@link #findById} tells why).
+   */
+  Future<StoredMessage> deleteOwn(SqlClient c, long id, long senderId) {
+    String sql = dialect.updateReturning("UPDATE message SET deleted = TRUE"
+      + " WHERE id = #{id} AND sender_id = #{sender} AND deleted = FALSE", StoredMessage.COLUMNS);
+    return run(c, sql, Map.of("id", id, "sender", senderId)).map(MessageRepository::firstOrNull);
+  }
+
+  /** The message, or null. */
+  Future<StoredMessage> findById(SqlClient c, long id) {
+    return run(c, "SELECT " + StoredMessage.COLUMNS + " FROM message WHERE id = #{id}", Map.of("id", id))
+      .map(MessageRepository::firstOrNull);
   }
 
   /** Whether {@code recipientId} has an unread, non-deleted message (a plain read: no lock, no write). */
@@ -149,27 +290,6 @@ final class MessageRepository {
       + " AND id < #{before} AND deleted = FALSE ORDER BY recipient_id DESC, read DESC, id DESC LIMIT #{count}) received"
       + " ORDER BY id DESC LIMIT #{count}";
     return run(c, sql, Map.of("me", userId, "before", beforeId, "count", count)).map(MessageRepository::messages);
-  }
-
-  /** How many messages a sender sent after {@code recentFrom} and after {@code from} (the earlier instant). */
-  record SentCounts(long sinceRecent, long sinceFrom) {
-  }
-
-  Future<SentCounts> sentSince(SqlClient c, long senderId, long recentFrom, long from) {
-    return run(c, "SELECT COUNT(CASE WHEN sent_at > #{recent} THEN 1 END) AS recent, COUNT(*) AS total"
-      + " FROM message WHERE sender_id = #{sender} AND sent_at > #{from}",
-      Map.of("sender", senderId, "recent", recentFrom, "from", from))
-      .map(rows -> {
-        Row r = rows.iterator().next();
-        return new SentCounts(r.getLong("recent"), r.getLong("total"));
-      });
-  }
-
-  /** The send time of {@code senderId}'s ({@code skip}+1)-th oldest message sent after {@code from}. */
-  Future<Long> sentAtFrom(SqlClient c, long senderId, long from, long skip) {
-    return run(c, "SELECT sent_at FROM message WHERE sender_id = #{sender} AND sent_at > #{from}"
-      + " ORDER BY sent_at LIMIT 1 OFFSET #{skip}", Map.of("sender", senderId, "from", from, "skip", skip))
-      .map(rows -> rows.iterator().next().getLong("sent_at"));
   }
 
   // ---- blocks and bans ----
@@ -228,8 +348,8 @@ final class MessageRepository {
 
   // ---- helpers ----
 
-  private static Future<RowSet<Row>> run(SqlClient c, String sql, Map<String, Object> params) {
-    return SqlTemplate.forQuery(c, sql).execute(params);
+  private Future<RowSet<Row>> run(SqlClient c, String sql, Map<String, Object> params) {
+    return statements.get(sql).execute(c, params);
   }
 
   private static StoredMessage firstOrNull(RowSet<Row> rows) {

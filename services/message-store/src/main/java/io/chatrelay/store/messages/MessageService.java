@@ -13,6 +13,7 @@ import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.StoreRequests;
 import io.chatrelay.store.db.Database;
+import io.chatrelay.store.db.SqlDialect;
 import io.chatrelay.store.db.SqlErrors;
 
 import io.micrometer.core.instrument.Timer;
@@ -45,7 +46,6 @@ public final class MessageService {
   private final ServiceContext ctx;
   private final StoreRequests requests;
   private final MessageRepository repo;
-  private final RateLimits limits;
   private final Moderation moderation;
   private EventBus bus;
 
@@ -54,7 +54,6 @@ public final class MessageService {
     this.ctx = ctx;
     this.requests = requests;
     this.repo = new MessageRepository(db.dialect());
-    this.limits = new RateLimits(repo);
     this.moderation = new Moderation(db, ctx, repo);
   }
 
@@ -105,8 +104,11 @@ public final class MessageService {
    * Stores the message, or, when the sender already stored one with this {@code clientId}, answers that one
    * ({@code replayed: true}) and stores nothing: the key wins over the content and recipient of the retry. The
    * lookup runs under the sender's row lock (so sends of one user, on any instance, see each other's keys); the
-   * unique index decides for senders without a row lock (administrators): the loser's insert fails and it
-   * answers the winner's message.
+   * unique index decides for senders without a row lock (administrators): the loser answers the winner's message.
+   * <p>
+   * On PostgreSQL the lock, the lookup, the checks and the insert are ONE statement and one round trip (V4's
+   * {@code chatrelay_send}, in autocommit mode); on H2 they are four statements in one transaction (lock, lookup,
+   * every check in one, insert). Both answer a {@link MessageRepository.SendOutcome}, mapped here to the replies.
    */
   Future<JsonObject> send(MessageRequest.Send req) {
     AccountInfo sender = req.actor();
@@ -114,10 +116,13 @@ public final class MessageService {
     String clientId = req.clientId();
     checkClientId(clientId);
     checkContent(req.content(), cfg);
-    Future<Sent> sent = db.pool().withTransaction(c -> lockSender(c, sender)
-        .compose(v -> clientId == null ? Future.<StoredMessage>succeededFuture() : repo.findByClientId(c, sender.id(), clientId))
-        .compose(earlier -> earlier != null ? Future.succeededFuture(new Sent(earlier, true))
-          : store(c, req, cfg).map(stored -> new Sent(stored, false))));
+    boolean checked = !MessagePolicy.isAdmin(sender);
+    MessageRepository.SendArgs args = new MessageRepository.SendArgs(sender.id(), checked,
+      MessagePolicy.allowedRecipientRoles(sender), req.recipientId(), req.content(), clientId, ctx.clock().millis(),
+      checked ? RateLimits.limit(cfg, RateLimits.MINUTE) : 0, checked ? RateLimits.limit(cfg, RateLimits.HOUR) : 0);
+    Future<Sent> sent = (db.dialect() == SqlDialect.POSTGRES ? repo.sendInOneStatement(db.pool(), args)
+      : db.pool().withTransaction(c -> sendInTransaction(c, args)))
+      .map(outcome -> sentOrRefused(outcome, req, cfg));
     if (clientId != null) {
       sent = sent.recover(err -> !SqlErrors.isUniqueViolation(err, CLIENT_ID_INDEX) ? Future.failedFuture(err)
         : repo.findByClientId(db.pool(), sender.id(), clientId).compose(winner -> winner == null
@@ -132,21 +137,49 @@ public final class MessageService {
     });
   }
 
-  /** The checks of a new message and its insert, in the send's transaction. */
-  private Future<StoredMessage> store(SqlClient c, MessageRequest.Send req, ChatrelayConfig cfg) {
+  /** H2's send: the sender's row lock, the replay lookup, the checks in one statement, the insert. */
+  private Future<MessageRepository.SendOutcome> sendInTransaction(SqlClient c, MessageRepository.SendArgs a) {
+    Future<Boolean> locked = a.checked() ? repo.lockAccount(c, a.senderId()).map(role -> role != null)
+      : Future.succeededFuture(true);
+    return locked.compose(present -> {
+      if (!present) return Future.succeededFuture(MessageRepository.SendOutcome.of("sender-gone"));
+      Future<StoredMessage> earlier = a.clientId() == null ? Future.succeededFuture()
+        : repo.findByClientId(c, a.senderId(), a.clientId());
+      return earlier.compose(found -> found != null
+        ? Future.succeededFuture(new MessageRepository.SendOutcome("replayed", null, found, null, null, null))
+        : repo.sendChecks(c, a).compose(checks -> !checks.code().equals("stored") ? Future.succeededFuture(checks)
+          : repo.insertMessage(c, a.senderId(), a.recipientId(), a.content(), a.clientId(), a.now())
+            .map(id -> new MessageRepository.SendOutcome("stored", checks.recipientRole(),
+              new StoredMessage(id, a.senderId(), a.recipientId(), a.content(), a.now(), null, false, false),
+              null, null, null))));
+    });
+  }
+
+  /** The stored or replayed message of a send's outcome; any other outcome as the refusal it is. */
+  private static Sent sentOrRefused(MessageRepository.SendOutcome o, MessageRequest.Send req, ChatrelayConfig cfg) {
     AccountInfo sender = req.actor();
-    return repo.accountRole(c, req.recipientId()).compose(recipientRole -> {
-      if (recipientRole == null) {
+    switch (o.code()) {
+      case "stored":
+        return new Sent(o.message(), false);
+      case "replayed":
+        return new Sent(o.message(), true);
+      case "sender-gone":
+        throw MessagePolicy.notPermitted("account " + sender.id() + " no longer exists");
+      case "unknown-recipient":
         throw BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.UNKNOWN_RECIPIENT,
           "no user with id " + req.recipientId()).exception();
-      }
-      MessagePolicy.checkRecipient(sender, req.recipientId(), recipientRole);
-      long now = ctx.clock().millis();
-      return moderation.checkMaySend(c, sender, req.recipientId(), now)
-        .compose(v -> MessagePolicy.isAdmin(sender) ? Future.<Void>succeededFuture() : limits.check(c, sender.id(), now, cfg))
-        .compose(v -> repo.insertMessage(c, sender.id(), req.recipientId(), req.content(), req.clientId(), now))
-        .map(id -> new StoredMessage(id, sender.id(), req.recipientId(), req.content(), now, null, false, false));
-    });
+      case "recipient-not-allowed":
+        MessagePolicy.checkRecipient(sender, req.recipientId(), o.recipientRole());
+        throw new IllegalStateException("the database refused recipient " + req.recipientId() + " ("
+          + o.recipientRole() + ") of " + sender + ", which the policy allows");
+      case "banned":
+      case "blocked":
+        throw Moderation.refusal(sender.id(), o);
+      case "rate-limited":
+        throw RateLimits.refusal(cfg, o.d1(), o.d2()).exception();
+      default:
+        throw new IllegalStateException("unknown send outcome " + o.code());
+    }
   }
 
   Future<JsonObject> update(MessageRequest.Update req) {
@@ -166,11 +199,18 @@ public final class MessageService {
       });
   }
 
+  /** One statement (it flags the message if the actor sent it); only a refusal reads the message to say why. */
   Future<JsonObject> delete(MessageRequest.Delete req) {
-    return db.pool().withTransaction(c -> ownMessage(c, req.messageId(), req.actor())
-        .compose(stored -> repo.markDeleted(c, stored.id())
-          .map(v -> new MessageDeleted(stored.id(), stored.senderId(), stored.recipientId(), ctx.clock().millis()))))
-      .map(deleted -> {
+    long id = req.messageId();
+    return repo.deleteOwn(db.pool(), id, req.actor().id())
+      .compose(deleted -> deleted != null ? Future.succeededFuture(deleted)
+        : repo.findById(db.pool(), id).map(found -> {
+          checkOwn(found, id, req.actor());
+          // it was there and his, and is gone now: deleted meanwhile
+          throw unknownMessage(id);
+        }))
+      .map(stored -> {
+        MessageDeleted deleted = new MessageDeleted(stored.id(), stored.senderId(), stored.recipientId(), ctx.clock().millis());
         bus.publish(Addresses.MESSAGES_DELETED, deleted.toJson());
         return deleted.toJson();
       });
@@ -183,9 +223,13 @@ public final class MessageService {
    */
   Future<JsonObject> unread(MessageRequest.Unread req) {
     long me = req.actor().id();
-    return repo.hasUnread(db.pool(), me)
-      .compose(any -> !any ? Future.succeededFuture(List.<StoredMessage>of())
-        : db.pool().withTransaction(c -> repo.lockAccount(c, me).compose(role -> repo.deliverUnread(c, me))))
+    // PostgreSQL: the UPDATE alone is enough (one statement, one round trip): a second one waits for the first's
+    // row locks, then re-checks "read = FALSE" on the rows it marked and skips them
+    Future<List<StoredMessage>> delivered = db.dialect() == SqlDialect.POSTGRES ? repo.deliverUnread(db.pool(), me)
+      : repo.hasUnread(db.pool(), me)
+        .compose(any -> !any ? Future.succeededFuture(List.<StoredMessage>of())
+          : db.pool().withTransaction(c -> repo.lockAccount(c, me).compose(role -> repo.deliverUnread(c, me))));
+    return delivered
       .map(messages -> {
         long now = ctx.clock().millis();
         List<MessageView> views = messages.stream().map(m -> m.viewFor(me, now)).toList();
@@ -210,34 +254,31 @@ public final class MessageService {
 
   Future<JsonObject> markRead(MessageRequest.MarkRead req) {
     if (req.ids().size() > MAX_MARK_READ_IDS) throw badRequest("at most " + MAX_MARK_READ_IDS + " ids per request");
+    // up to IN_CHUNK ids: one statement, no transaction around it
     Future<Integer> marked = req.ids().isEmpty() ? Future.succeededFuture(0)
+      : req.ids().size() <= MessageRepository.IN_CHUNK ? repo.markRead(db.pool(), req.actor().id(), req.ids())
       : db.pool().withTransaction(c -> repo.markRead(c, req.actor().id(), req.ids()));
     return marked.map(n -> new JsonObject().put("marked", n));
   }
 
-  /** Locks the sender's account row for the rest of the transaction (rate limits count one send at a time). */
-  private Future<Void> lockSender(SqlClient c, AccountInfo sender) {
-    // administrators have no limits to count, and the settings-file administrator has no row
-    if (MessagePolicy.isAdmin(sender)) return Future.succeededFuture();
-    return repo.lockAccount(c, sender.id()).map(role -> {
-      if (role == null) throw MessagePolicy.notPermitted("account " + sender.id() + " no longer exists");
-      return null;
-    });
-  }
-
   /** The message, locked, if {@code actor} sent it and it is not deleted; else 404 or 403. */
   private Future<StoredMessage> ownMessage(SqlClient c, long messageId, AccountInfo actor) {
-    return repo.findForUpdate(c, messageId).map(stored -> {
-      if (stored == null || stored.deleted()) {
-        throw BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.UNKNOWN_MESSAGE, "no message with id " + messageId)
-          .exception();
-      }
-      if (stored.senderId() != actor.id()) {
-        throw BusFailure.of(BusFailure.DENIED, MessageReasons.NOT_SENDER, "only the sender of a message can change it")
-          .exception();
-      }
-      return stored;
-    });
+    return repo.findForUpdate(c, messageId).map(stored -> checkOwn(stored, messageId, actor));
+  }
+
+  /** {@code stored} if {@code actor} sent it and it is not deleted; else 404 or 403. */
+  private static StoredMessage checkOwn(StoredMessage stored, long messageId, AccountInfo actor) {
+    if (stored == null || stored.deleted()) throw unknownMessage(messageId);
+    if (stored.senderId() != actor.id()) {
+      throw BusFailure.of(BusFailure.DENIED, MessageReasons.NOT_SENDER, "only the sender of a message can change it")
+        .exception();
+    }
+    return stored;
+  }
+
+  private static BusFailure.BusFailureException unknownMessage(long messageId) {
+    return BusFailure.of(BusFailure.NOT_FOUND, MessageReasons.UNKNOWN_MESSAGE, "no message with id " + messageId)
+      .exception();
   }
 
   private static JsonObject messageReply(StoredMessage stored, AccountInfo viewer, long now) {

@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -43,19 +42,22 @@ final class Moderation {
     this.repo = repo;
   }
 
-  /** Fails 403 {@code banned} or {@code blocked} (saying until when) if {@code sender} may not write to the recipient now. */
+  /**
+   * Fails 403 {@code banned} or {@code blocked} (saying until when) if {@code sender} may not write to the
+   * recipient now: one statement reads the ban and the block in force that ends last.
+   */
   Future<Void> checkMaySend(SqlClient c, AccountInfo sender, long recipientId, long now) {
     if (MessagePolicy.isAdmin(sender)) return Future.succeededFuture();
-    return repo.ban(c, sender.id()).compose(ban -> {
-      if (ban != null) throw banned(ban);
-      return repo.activeBlocks(c, sender.id(), now);
-    }).compose(blocks -> {
-      BlockInfo block = blocks.stream()
-        .filter(b -> b.forUserId() == BlockInfo.EVERYONE || b.forUserId() == recipientId)
-        .max(Comparator.comparingLong(BlockInfo::until)).orElse(null);
-      if (block != null) throw blocked(block);
-      return Future.succeededFuture();
+    return repo.sendBarrier(c, sender.id(), recipientId, now).map(barrier -> {
+      if (barrier != null) throw refusal(sender.id(), barrier);
+      return null;
     });
+  }
+
+  /** The refusal of a {@code banned} or {@code blocked} outcome of {@code senderId}'s send. */
+  static BusFailure.BusFailureException refusal(long senderId, MessageRepository.SendOutcome barrier) {
+    return barrier.code().equals("banned") ? banned(new BanInfo(senderId, barrier.d1(), barrier.d2()))
+      : blocked(new BlockInfo(senderId, barrier.d1(), barrier.d2(), barrier.d3()));
   }
 
   Future<JsonObject> block(MessageRequest.Block req) {

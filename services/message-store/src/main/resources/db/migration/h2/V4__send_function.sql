@@ -1,0 +1,2 @@
+-- PostgreSQL only: the send in one statement (db/migration/postgres/V4__send_function.sql). The embedded H2
+-- database runs the same checks as a few statements in one transaction (MessageRepository); nothing to create.
