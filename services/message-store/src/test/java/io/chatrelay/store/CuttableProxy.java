@@ -2,6 +2,7 @@ package io.chatrelay.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A TCP proxy on 127.0.0.1 to a target (the test PostgreSQL), for database-outage tests: {@link #cut()} drops
@@ -24,12 +27,22 @@ final class CuttableProxy {
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private NetServer server;
   private int port;
+  private Supplier<Consumer<Buffer>> upstreamTaps = () -> bytes -> { };
 
   CuttableProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.client = vertx.createNetClient();
+  }
+
+  /**
+   * Every proxied connection from now on gets its own consumer from {@code taps}, which sees the bytes the client
+   * sends, in order, before they are forwarded.
+   */
+  CuttableProxy tapUpstream(Supplier<Consumer<Buffer>> taps) {
+    this.upstreamTaps = taps;
+    return this;
   }
 
   /** Listens on a port chosen by the OS; the port. */
@@ -82,7 +95,11 @@ final class CuttableProxy {
         open.remove(upstream);
         downstream.close();
       });
-      downstream.handler(upstream::write);
+      Consumer<Buffer> tap = upstreamTaps.get();
+      downstream.handler(bytes -> {
+        tap.accept(bytes);
+        upstream.write(bytes);
+      });
       upstream.handler(downstream::write);
       downstream.resume();
     });

@@ -46,7 +46,7 @@ final class MessageRepository {
    * H2's checks of a send, in one statement: the recipient's role, the sender's ban, the block in force that ends
    * last, and both rate-limit windows ({@link #RATE_WINDOW}; a window that is off gets {@code from} = max).
    */
-  private static final String SEND_CHECKS = "SELECT (SELECT role FROM account WHERE id = #{recipient}) AS recipient_role,"
+  static final String SEND_CHECKS = "SELECT (SELECT role FROM account WHERE id = #{recipient}) AS recipient_role,"
     + " ban.set_by AS ban_by, ban.banned_at, blk.for_user_id AS block_for, blk.set_by AS block_by, blk.until_at AS block_until,"
     + " (" + RATE_WINDOW.replace("#{from}", "#{minuteFrom}").replace("#{skip}", "#{minuteSkip}") + ") AS minute_full,"
     + " (" + RATE_WINDOW.replace("#{from}", "#{hourFrom}").replace("#{skip}", "#{hourSkip}") + ") AS hour_full"
