@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -235,6 +236,15 @@ final class WnetSession {
       }
     });
     return answer.future();
+  }
+
+  /**
+   * {@link #receive} for the node's event-bus consumer: when that consumer runs on this connection's own event
+   * loop the delivery is run at once (no hand-off); otherwise on this connection's context.
+   */
+  Future<JsonObject> receiveFromBus(WnetDelivery delivery) {
+    if (!((ContextInternal) context).nettyEventLoop().inEventLoop()) return receive(delivery);
+    return ended ? answerWhenGone(delivery) : handle(delivery);
   }
 
   /** What a connection that is gone answers to {@code delivery}. */

@@ -193,6 +193,7 @@ public sealed interface WnetDelivery {
   static WnetDelivery from(Object body) {
     if (body instanceof WnetDelivery d) return d;
     if (body instanceof JsonObject j) return fromJson(j);
+    if (body instanceof WnetDeliveryCodec.Malformed m) throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", m.problem()).exception();
     throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request",
       body == null ? "empty delivery" : "a delivery is a WnetDelivery or its JSON object").exception();
   }

@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
+import io.chatrelay.shared.bus.WnetDeliveryCodec;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -117,6 +118,7 @@ public final class BusBot {
     if (consumer != null) {
       return Future.failedFuture(new IllegalStateException("bot " + name + " was already registered"));
     }
+    WnetDeliveryCodec.register(vertx);
     consumer = vertx.eventBus().consumer(owner.address(), this::deliver);
     return consumer.completion()
       .compose(v -> registry.register(name, owner))
@@ -131,7 +133,8 @@ public final class BusBot {
       return Future.failedFuture(BusFailure.of(BusFailure.NOT_FOUND, "unknown-client",
         "client " + sid + " is not connected to bot " + name).exception());
     }
-    vertx.eventBus().send(address, new WnetDelivery.BotMessage(sid, name, text).toJson());
+    WnetDelivery mess = new WnetDelivery.BotMessage(sid, name, text);
+    vertx.eventBus().send(address, WnetDeliveryCodec.body(address, mess), WnetDeliveryCodec.options(address));
     return Future.succeededFuture();
   }
 
