@@ -96,6 +96,7 @@ final class WnetSession {
 
   void start() {
     validateUtf8(((WebSocketInternal) ws).channelHandlerContext().pipeline());
+    DirectWrites.install(ws);
     ws.setWriteQueueMaxSize(settings.maxQueuedBytes());
     ws.frameHandler(this::onFrame);
     // pongs are seen here even while the socket is paused for a slow command

@@ -42,21 +42,32 @@ class WnetNameRemovedTest {
     return Await.result(new BotRegistryClient(vertx).lookup(name));
   }
 
+  /** A new anonymous client connected to {@code bot}, which holds {@code name}. */
+  private WsPeer clientOf(WsPeer bot, String name) {
+    WsPeer client = stack.anonymous();
+    client.connectTo(bot, name, "None");
+    return client;
+  }
+
+  /** The bot's connection was closed 1008 with {@code reason}, and its client was told it is gone. */
+  private static void expectRemoved(WsPeer bot, WsPeer client, String name, String reason) {
+    assertThat(bot.awaitClose()).isEqualTo(WnetSession.CLOSE_POLICY);
+    assertThat(bot.closeReason()).isEqualTo(reason);
+    client.expect("disconnectedfrom@" + name);
+  }
+
   @Test
   void aKickedBotIsClosedWithTheReasonAndItsClientsAreTold(Vertx vertx) {
     try (LogLines log = LogLines.all()) {
       WsPeer bot = stack.bot("KickMe", "alice", "alice-pass");
-      WsPeer client = stack.anonymous();
-      client.connectTo(bot, "KickMe", "None");
+      WsPeer client = clientOf(bot, "KickMe");
       WsPeer other = stack.anonymous();
 
       JsonObject kicked = Await.result(vertx.eventBus().<JsonObject>request(Addresses.WNET_KICK,
         new JsonObject().put("name", "KickMe")).map(Message::body));
       assertThat(kicked.getString("name")).isEqualTo("KickMe");
 
-      assertThat(bot.awaitClose()).isEqualTo(WnetSession.CLOSE_POLICY);
-      assertThat(bot.closeReason()).isEqualTo("Kicked: an operator freed the bot name KickMe");
-      client.expect("disconnectedfrom@KickMe");
+      expectRemoved(bot, client, "KickMe", "Kicked: an operator freed the bot name KickMe");
       client.expectNothingElse();
       WnetAccountEventsTest.expectNameFree(other, "KickMe");
       // the name is free for anyone, and a new connection of the same bot gets it back
@@ -70,13 +81,10 @@ class WnetNameRemovedTest {
   void aBotWhoseNameAnotherServiceUnregistersIsClosed(Vertx vertx) {
     try (LogLines log = LogLines.all()) {
       WsPeer bot = stack.bot("Released", "alice", "alice-pass");
-      WsPeer client = stack.anonymous();
-      client.connectTo(bot, "Released", "None");
+      WsPeer client = clientOf(bot, "Released");
       assertThat(Await.result(new BotRegistryClient(vertx).unregister("Released", holder(vertx, "Released")))).isTrue();
 
-      assertThat(bot.awaitClose()).isEqualTo(WnetSession.CLOSE_POLICY);
-      assertThat(bot.closeReason()).isEqualTo("Unregistered: the bot name Released was released");
-      client.expect("disconnectedfrom@Released");
+      expectRemoved(bot, client, "Released", "Unregistered: the bot name Released was released");
       assertThat(log.at("ERROR")).isEmpty();
     }
   }
@@ -85,8 +93,7 @@ class WnetNameRemovedTest {
   void aNoticeForANameTheConnectionDoesNotHoldChangesNothing(Vertx vertx) {
     try (LogLines log = LogLines.all()) {
       WsPeer bot = stack.bot("Keeper", "alice", "alice-pass");
-      WsPeer client = stack.anonymous();
-      client.connectTo(bot, "Keeper", "None");
+      WsPeer client = clientOf(bot, "Keeper");
       BotOwner owner = holder(vertx, "Keeper");
       // a notice that crossed a new claim (another name), and one for a connection that is not there
       vertx.eventBus().send(owner.address(), new WnetDelivery.NameRemoved(owner.conn(), "Other", "kicked").toJson());
