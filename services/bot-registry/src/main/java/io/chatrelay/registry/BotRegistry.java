@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
+import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.wnet.BotEvent;
@@ -252,7 +253,8 @@ final class BotRegistry {
    */
   private void tellHolder(String name, BotOwner holder, String reason) {
     if (!cluster.isMember(holder.node())) return;
-    vertx.eventBus().send(holder.address(), new WnetDelivery.NameRemoved(holder.conn(), name, reason).toJson());
+    WnetDelivery notice = new WnetDelivery.NameRemoved(holder.conn(), name, reason);
+    vertx.eventBus().send(holder.address(), WnetDeliveryCodec.body(holder.address(), notice), WnetDeliveryCodec.options(holder.address()));
   }
 
   private void publish(BotEvent event) {

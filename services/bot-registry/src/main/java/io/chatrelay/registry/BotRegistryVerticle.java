@@ -1,5 +1,6 @@
 package io.chatrelay.registry;
 
+import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
@@ -43,6 +44,7 @@ public final class BotRegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    WnetDeliveryCodec.register(vertx);
     ClusterView cluster = ctx.cluster();
     NameTable table = nameTable(cluster);
     probe = new LivenessProbe(vertx, cluster, ctx.config());

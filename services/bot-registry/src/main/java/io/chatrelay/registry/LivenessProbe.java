@@ -3,6 +3,7 @@ package io.chatrelay.registry;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
+import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.config.LiveConfig;
 
@@ -80,8 +81,8 @@ final class LivenessProbe {
   private Future<Boolean> ask(String name, BotOwner holder) {
     long windowMs = config.get().getLong("wnet.takeover-window-ms");
     WnetDelivery.IsAlive question = new WnetDelivery.IsAlive(holder.conn(), name, windowMs);
-    return vertx.eventBus().<JsonObject>request(holder.address(), question.toJson(),
-        new DeliveryOptions().setSendTimeout(windowMs + ANSWER_MARGIN_MS))
+    return vertx.eventBus().<JsonObject>request(holder.address(), WnetDeliveryCodec.body(holder.address(), question),
+        WnetDeliveryCodec.options(holder.address(), windowMs + ANSWER_MARGIN_MS))
       .map(reply -> {
         boolean alive = Boolean.TRUE.equals(reply.body().getValue("alive"));
         LOG.info("bot {}: holder {} on {} answered alive={}", name, holder.conn(), holder.address(), alive);

@@ -136,6 +136,10 @@ class OperatorsApiTest {
       // kicking frees the name at once, whoever holds it
       JsonObject kicked = ok(call(http, admin, HttpMethod.POST, "/api/bots/Helper/kick", KEY, null));
       assertThat(kicked.getJsonObject("kicked").getString("name")).isEqualTo("Helper");
+      // the kicked bot's connection is closed with the reason, and its clients are told it is gone
+      assertThat(bot.awaitClose()).isEqualTo("1008 Kicked: an operator freed the bot name Helper");
+      one.expect("disconnectedfrom@Helper");
+      two.expect("disconnectedfrom@Helper");
       assertThat(ok(call(http, admin, HttpMethod.GET, "/api/bots", KEY, null)).getJsonArray("bots")).isEmpty();
       next.send("add@Helper").expect("info@You added as bot");
       Reply again = call(http, admin, HttpMethod.POST, "/api/bots/Nobody/kick", KEY, null);

@@ -6,6 +6,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -16,11 +17,19 @@ final class WnetSocket implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  /** "code reason" of the server's close frame, once the connection is closed. */
+  private final CompletableFuture<String> closed = new CompletableFuture<>();
 
   private WnetSocket(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(frames::add);
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
+  }
+
+  /** Waits (10 s at most) for the connection to close; returns the server's close code and reason, "1008 why". */
+  String awaitClose() throws Exception {
+    return closed.get(10, TimeUnit.SECONDS);
   }
 
   /** Connects to {@code /wnet/ws} on {@code port} with the API key's {@code auth} cookie (null: anonymous). */

@@ -145,6 +145,36 @@ final class BotSide {
     gone.forEach(this::clientGone);
   }
 
+  /**
+   * The registry removed this connection's name (an operator's kick, an unregister by another service, a
+   * takeover): its clients are told it is gone ({@code disconnectedfrom@}), the name is forgotten (nothing to
+   * release when the connection ends) and the close reason for the peer is returned. Null when this connection
+   * does not hold (nor claim) that name: a notice that crossed a release or a new claim, nothing to do.
+   */
+  String nameRemoved(WnetDelivery.NameRemoved removal) {
+    if (!holds(removal.bot())) {
+      LOG.debug("connection {}: ignored the removal of {}, which it does not hold", session.sid(), removal.bot());
+      return null;
+    }
+    String lost = removal.bot();
+    LOG.info("bot {} offline: connection {}, the registry removed the name ({})", lost, session.sid(), removal.reason());
+    dropClients();
+    name = null;
+    owner = null;
+    claiming = null;
+    return removedCloseReason(lost, removal.reason());
+  }
+
+  /** The close reason (1008) a bot whose name the registry removed is given: why, in the protocol's words. */
+  static String removedCloseReason(String bot, String reason) {
+    return switch (reason == null ? "" : reason) {
+      case WnetDelivery.NameRemoved.KICKED -> "Kicked: an operator freed the bot name " + bot;
+      case WnetDelivery.NameRemoved.TAKEN_OVER -> "Taken over: the bot name " + bot + " went to another bot";
+      case WnetDelivery.NameRemoved.UNREGISTERED -> "Unregistered: the bot name " + bot + " was released";
+      default -> "The bot name " + bot + " was removed";
+    };
+  }
+
   /** A registry asks whether this bot is alive: {@code isalive} to the peer, true if {@code alive} comes in time. */
   Future<Boolean> isAlive(WnetDelivery.IsAlive question) {
     if (!holds(question.bot())) return Future.succeededFuture(false);

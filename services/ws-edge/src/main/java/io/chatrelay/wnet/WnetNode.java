@@ -4,8 +4,8 @@ import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
-import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.bus.WnetDelivery;
+import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.wnet.BotEvent;
 
@@ -14,7 +14,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -28,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -61,6 +61,7 @@ final class WnetNode {
   private final Map<Long, List<ReceivedEvent>> recentAccountEvents = new ConcurrentHashMap<>();
   /** {@code chatrelay_messages_relayed_total{protocol="wnet"}}: every cssend and scsend passed on. */
   private final Counter relayed;
+  private final AtomicBoolean deliveriesClaimed = new AtomicBoolean();
 
   /** A bot as its clients know it: the name and the holder it had when they connected. */
   record BotLink(String bot, BotOwner owner) {
@@ -85,16 +86,36 @@ final class WnetNode {
     return cluster.nodeId();
   }
 
-  /** Registers the node's consumers (they belong to the calling verticle) and listens for members leaving. */
+  /**
+   * Registers the node's event consumers (bot and account events; they belong to the calling verticle) and listens
+   * for members leaving. The delivery consumer is registered by {@link #startDeliveries}.
+   */
   Future<Void> start() {
-    MessageConsumer<JsonObject> deliveries = vertx.eventBus()
-      .consumer(address, Replies.handle(body -> deliver(WnetDelivery.fromJson(body))));
+    WnetDeliveryCodec.register(vertx);
     MessageConsumer<JsonObject> botEvents = vertx.eventBus()
       .consumer(Addresses.WNET_BOT_EVENTS, msg -> onBotEvent(msg.body()));
     MessageConsumer<JsonObject> accountEvents = vertx.eventBus()
       .consumer(Addresses.ACCOUNTS_EVENTS, msg -> onAccountEvent(msg.body()));
     cluster.onMemberRemoved(this::onMemberRemoved);
-    return Future.all(deliveries.completion(), botEvents.completion(), accountEvents.completion()).mapEmpty();
+    return Future.all(botEvents.completion(), accountEvents.completion()).mapEmpty();
+  }
+
+  /**
+   * Whether a server instance already claimed the delivery consumer; the first caller gets false and must call
+   * {@link #startDeliveries} from its own context.
+   */
+  boolean hostsDeliveries() {
+    return !deliveriesClaimed.compareAndSet(false, true);
+  }
+
+  /**
+   * Registers the ONE consumer of this node's delivery address, on the calling context (a server instance's
+   * event loop, so that its sessions take deliveries from the bus without a hand-off); completes once it is
+   * registered, cluster-wide when clustered.
+   */
+  Future<Void> startDeliveries() {
+    MessageConsumer<Object> deliveries = vertx.eventBus().consumer(address, this::onDelivery);
+    return deliveries.completion();
   }
 
   void opened(WnetSession session) {
@@ -155,7 +176,7 @@ final class WnetNode {
     if (address.equals(to)) {
       deliver(delivery);
     } else {
-      vertx.eventBus().send(to, delivery.toJson());
+      vertx.eventBus().send(to, WnetDeliveryCodec.body(to, delivery), WnetDeliveryCodec.options(to));
     }
   }
 
@@ -167,7 +188,7 @@ final class WnetNode {
       deliver(delivery).onComplete(ar -> caller.runOnContext(v -> answer.handle(ar)));
       return answer.future();
     }
-    return vertx.eventBus().<JsonObject>request(to, delivery.toJson(), new DeliveryOptions().setSendTimeout(CONNECT_TIMEOUT_MS))
+    return vertx.eventBus().<JsonObject>request(to, WnetDeliveryCodec.body(to, delivery), WnetDeliveryCodec.options(to, CONNECT_TIMEOUT_MS))
       .map(Message::body)
       .recover(err -> Future.failedFuture(BusFailure.from(err).exception()));
   }
@@ -175,6 +196,37 @@ final class WnetNode {
   private Future<JsonObject> deliver(WnetDelivery delivery) {
     WnetSession session = sessions.get(delivery.to());
     return session != null ? session.receive(delivery) : WnetSession.answerWhenGone(delivery);
+  }
+
+  /**
+   * A delivery from the event bus: the record itself (binary codec, or a local sender) or its JSON form. A body
+   * that is neither, or does not parse, is refused 400 {@code bad-request} (a request) or dropped (a send). The
+   * consumer runs on this node's context: a session on that same event loop takes the delivery at once, the
+   * others on their own loop ({@link WnetSession#receiveFromBus}).
+   */
+  private void onDelivery(Message<Object> msg) {
+    Future<JsonObject> result;
+    try {
+      WnetDelivery delivery = WnetDelivery.from(msg.body());
+      WnetSession session = sessions.get(delivery.to());
+      result = session != null ? session.receiveFromBus(delivery) : WnetSession.answerWhenGone(delivery);
+    } catch (BusFailure.BusFailureException e) {
+      result = Future.failedFuture(e);
+    } catch (RuntimeException e) {
+      LOG.error("delivery to {} failed", address, e);
+      result = Future.failedFuture(e);
+    }
+    if (msg.replyAddress() == null) {
+      if (result.failed()) LOG.debug("dropped a delivery: {}", BusFailure.from(result.cause()).text());
+      return;
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        BusFailure.from(ar.cause()).replyTo(msg);
+      }
+    });
   }
 
   /** The event in {@code body}, or null (logged) when it is malformed. */

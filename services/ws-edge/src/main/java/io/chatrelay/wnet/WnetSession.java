@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -95,6 +96,7 @@ final class WnetSession {
 
   void start() {
     validateUtf8(((WebSocketInternal) ws).channelHandlerContext().pipeline());
+    DirectWrites.install(ws);
     ws.setWriteQueueMaxSize(settings.maxQueuedBytes());
     ws.frameHandler(this::onFrame);
     // pongs are seen here even while the socket is paused for a slow command
@@ -237,29 +239,93 @@ final class WnetSession {
     return answer.future();
   }
 
+  /**
+   * {@link #receive} for the node's event-bus consumer: when that consumer runs on this connection's own event
+   * loop the delivery is run at once (no hand-off); otherwise on this connection's context.
+   */
+  Future<JsonObject> receiveFromBus(WnetDelivery delivery) {
+    if (!((ContextInternal) context).nettyEventLoop().inEventLoop()) return receive(delivery);
+    return ended ? answerWhenGone(delivery) : handle(delivery);
+  }
+
   /** What a connection that is gone answers to {@code delivery}. */
   static Future<JsonObject> answerWhenGone(WnetDelivery delivery) {
-    if (delivery instanceof WnetDelivery.IsAlive) return Future.succeededFuture(new JsonObject().put("alive", false));
-    if (delivery instanceof WnetDelivery.Connection c) {
-      return Future.failedFuture(BusFailure.of(BusFailure.NOT_FOUND, "unknown-bot", "bot " + c.bot() + " is gone").exception());
-    }
-    return Future.succeededFuture(ACCEPTED);
+    return delivery.accept(GONE, null);
   }
 
   private Future<JsonObject> handle(WnetDelivery delivery) {
-    if (delivery instanceof WnetDelivery.Connection c) return bot.clientConnected(c).map(ACCEPTED);
-    if (delivery instanceof WnetDelivery.IsAlive a) return bot.isAlive(a).map(alive -> new JsonObject().put("alive", alive));
-    if (delivery instanceof WnetDelivery.ClientMessage m) {
-      bot.clientMessage(m);
-    } else if (delivery instanceof WnetDelivery.ClientGone g) {
-      bot.clientGone(g.sid());
-    } else if (delivery instanceof WnetDelivery.BotMessage m) {
-      client.botMessage(m);
-    } else {
-      client.botGone(((WnetDelivery.BotGone) delivery).bot());
-    }
-    return Future.succeededFuture(ACCEPTED);
+    return delivery.accept(HANDLE, this);
   }
+
+  private static final Future<JsonObject> ACCEPTED_NOW = Future.succeededFuture(ACCEPTED);
+
+  /** What a live connection does with each kind of delivery (on its context). */
+  private static final WnetDelivery.Handler<WnetSession, Future<JsonObject>> HANDLE = new WnetDelivery.Handler<>() {
+    public Future<JsonObject> connection(WnetSession s, WnetDelivery.Connection c) {
+      return s.bot.clientConnected(c).map(ACCEPTED);
+    }
+
+    public Future<JsonObject> isAlive(WnetSession s, WnetDelivery.IsAlive a) {
+      return s.bot.isAlive(a).map(alive -> new JsonObject().put("alive", alive));
+    }
+
+    public Future<JsonObject> clientMessage(WnetSession s, WnetDelivery.ClientMessage m) {
+      s.bot.clientMessage(m);
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> clientGone(WnetSession s, WnetDelivery.ClientGone g) {
+      s.bot.clientGone(g.sid());
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> nameRemoved(WnetSession s, WnetDelivery.NameRemoved r) {
+      String closeReason = s.bot.nameRemoved(r);
+      if (closeReason != null) s.terminate(CLOSE_POLICY, closeReason);
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> botMessage(WnetSession s, WnetDelivery.BotMessage m) {
+      s.client.botMessage(m);
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> botGone(WnetSession s, WnetDelivery.BotGone g) {
+      s.client.botGone(g.bot());
+      return ACCEPTED_NOW;
+    }
+  };
+
+  /** The answers of a connection that is gone: {@code isalive} false, {@code connection} 404, the rest dropped. */
+  private static final WnetDelivery.Handler<Void, Future<JsonObject>> GONE = new WnetDelivery.Handler<>() {
+    public Future<JsonObject> connection(Void none, WnetDelivery.Connection c) {
+      return Future.failedFuture(BusFailure.of(BusFailure.NOT_FOUND, "unknown-bot", "bot " + c.bot() + " is gone").exception());
+    }
+
+    public Future<JsonObject> isAlive(Void none, WnetDelivery.IsAlive a) {
+      return Future.succeededFuture(new JsonObject().put("alive", false));
+    }
+
+    public Future<JsonObject> clientMessage(Void none, WnetDelivery.ClientMessage m) {
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> clientGone(Void none, WnetDelivery.ClientGone g) {
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> nameRemoved(Void none, WnetDelivery.NameRemoved r) {
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> botMessage(Void none, WnetDelivery.BotMessage m) {
+      return ACCEPTED_NOW;
+    }
+
+    public Future<JsonObject> botGone(Void none, WnetDelivery.BotGone g) {
+      return ACCEPTED_NOW;
+    }
+  };
 
   /** The bot this client was connected to went offline or its node left the cluster. */
   void botGone(WnetNode.BotLink link) {

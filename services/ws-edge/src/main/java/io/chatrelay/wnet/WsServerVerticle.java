@@ -92,6 +92,10 @@ final class WsServerVerticle extends VerticleBase {
       .setPerFrameWebSocketCompressionSupported(false)
       // WebSocket only: no HTTP/2 upgrade or prior-knowledge preface on this port
       .setHttp2ClearTextEnabled(false)
+      // Every write to a connection happens on its own event loop (sessions are confined to it): Vert.x then writes
+      // straight to the channel instead of through a multi-producer queue, whose first chunk (1024 slots, ~4 KiB)
+      // every HTTP connection kept for its whole life, upgraded or not (docs/benchmarks.md, idle connections).
+      .setStrictThreadMode(true)
       .setUseProxyProtocol(settings.proxyProtocol())
       // the PROXY header comes first, before the connection handler runs: bound it like a handshake
       .setProxyProtocolTimeout(settings.handshakeTimeoutMs())
@@ -100,7 +104,10 @@ final class WsServerVerticle extends VerticleBase {
       .connectionHandler(this::connected)
       .requestHandler(this::request);
     vertx.setPeriodic(settings.pingIntervalMs(), id -> List.copyOf(sessions).forEach(WnetSession::keepAlive));
-    return server.listen();
+    // The first instance to start hosts the node's delivery consumer: deliveries from other members for its
+    // sessions then run on their own event loop without a hand-off (WnetNode#startDeliveries).
+    Future<Void> deliveries = shared.node().hostsDeliveries() ? WnetSession.DONE : shared.node().startDeliveries();
+    return deliveries.compose(v -> server.listen());
   }
 
   /**
@@ -218,7 +225,8 @@ final class WsServerVerticle extends VerticleBase {
 
   /** One TCP connection of this instance until it is a session: what it is counted as, its deadline, its refusal. */
   private final class Admission {
-    private final HttpConnection conn;
+    /** The HTTP connection until it is a session (then dropped: the session must not keep it and its buffers). */
+    private HttpConnection conn;
     /** The TCP peer, or the client a trusted proxy's PROXY header names. */
     final String address;
     /** Whose per-address count this connection is in (null: not counted yet, e.g. behind a trusted proxy). */
@@ -293,6 +301,7 @@ final class WsServerVerticle extends VerticleBase {
       upgraded = true;
       cancelTimer();
       admissions.remove(conn);
+      conn = null;
     }
 
     void sessionFailed() {
@@ -308,7 +317,7 @@ final class WsServerVerticle extends VerticleBase {
       uncount();
       if (waitingToBeRefused) refusing--;
       waitingToBeRefused = false;
-      admissions.remove(conn);
+      if (conn != null) admissions.remove(conn);
     }
 
     private void uncount() {

@@ -1,6 +1,7 @@
 package io.chatrelay.shared.cluster;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.ops.NodeOps;
 
 import com.hazelcast.cluster.MembershipEvent;
@@ -93,6 +94,7 @@ public final class NodeBootstrap {
     if (!cfg.getBoolean("cluster.enabled")) {
       Vertx vertx = builder.with(options).build();
       NodeOps.install(vertx, registry, checkTimeoutMs);
+      WnetDeliveryCodec.register(vertx);
       return Future.succeededFuture(new Node(vertx, new LocalClusterView(), null));
     }
     EventBusOptions bus = options.getEventBusOptions();
@@ -114,6 +116,7 @@ public final class NodeBootstrap {
       return builder.with(options).withClusterManager(manager).buildClustered()
         .map(vertx -> {
           NodeOps.install(vertx, registry, checkTimeoutMs);
+          WnetDeliveryCodec.register(vertx);
           HazelcastClusterView view = new HazelcastClusterView(manager);
           LOG.info("joined cluster '{}' as node {} ({} members{}) in {} ms", cfg.getString("cluster.name"),
             view.nodeId(), view.members().size(), member == null ? "" : ", as a lite member",

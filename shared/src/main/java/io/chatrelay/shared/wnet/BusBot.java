@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.WnetDelivery;
+import io.chatrelay.shared.bus.WnetDeliveryCodec;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,7 +52,7 @@ public final class BusBot {
   private volatile BiConsumer<String, String> messageHandler = (sid, text) -> { };
   private volatile Consumer<String> goneHandler = sid -> { };
   private volatile Consumer<String> removedHandler = reason -> { };
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
   /** Set by {@link #close()} and when the registry removes the name: a removal notice then changes nothing. */
   private volatile boolean released;
 
@@ -117,6 +118,7 @@ public final class BusBot {
     if (consumer != null) {
       return Future.failedFuture(new IllegalStateException("bot " + name + " was already registered"));
     }
+    WnetDeliveryCodec.register(vertx);
     consumer = vertx.eventBus().consumer(owner.address(), this::deliver);
     return consumer.completion()
       .compose(v -> registry.register(name, owner))
@@ -131,7 +133,8 @@ public final class BusBot {
       return Future.failedFuture(BusFailure.of(BusFailure.NOT_FOUND, "unknown-client",
         "client " + sid + " is not connected to bot " + name).exception());
     }
-    vertx.eventBus().send(address, new WnetDelivery.BotMessage(sid, name, text).toJson());
+    WnetDelivery mess = new WnetDelivery.BotMessage(sid, name, text);
+    vertx.eventBus().send(address, WnetDeliveryCodec.body(address, mess), WnetDeliveryCodec.options(address));
     return Future.succeededFuture();
   }
 
@@ -155,37 +158,68 @@ public final class BusBot {
         .exception()));
   }
 
-  private void deliver(Message<JsonObject> msg) {
+  private void deliver(Message<Object> msg) {
     WnetDelivery delivery;
     try {
-      delivery = WnetDelivery.fromJson(msg.body());
+      delivery = WnetDelivery.from(msg.body());
     } catch (BusFailure.BusFailureException e) {
       refuse(msg, e.failure());
       return;
     }
     if (!owner.conn().equals(delivery.to())) {
       refuse(msg, BusFailure.of(BusFailure.NOT_FOUND, "unknown-connection", "no bot connection " + delivery.to() + " here"));
-    } else if (delivery instanceof WnetDelivery.IsAlive) {
+    } else {
+      delivery.accept(handler, msg);
+    }
+  }
+
+  /** What the bot does with each kind of delivery; a client's kinds are refused 400 {@code bad-request}. */
+  private final WnetDelivery.Handler<Message<Object>, Void> handler = new WnetDelivery.Handler<>() {
+    public Void isAlive(Message<Object> msg, WnetDelivery.IsAlive a) {
       msg.reply(new JsonObject().put("alive", true));
-    } else if (delivery instanceof WnetDelivery.Connection c) {
+      return null;
+    }
+
+    public Void connection(Message<Object> msg, WnetDelivery.Connection c) {
       clients.put(c.sid(), c.clientAddress());
       // Reply first: the edge sends connectedto@ on the reply, which must reach the client before any greeting.
       msg.reply(new JsonObject());
       connectedHandler.accept(c.sid(), c.auth());
-    } else if (delivery instanceof WnetDelivery.ClientMessage m) {
+      return null;
+    }
+
+    public Void clientMessage(Message<Object> msg, WnetDelivery.ClientMessage m) {
       if (clients.containsKey(m.sid())) {
         messageHandler.accept(m.sid(), m.text());
       } else {
         LOG.debug("bot {}: message from {} which is not connected; dropped", name, m.sid());
       }
-    } else if (delivery instanceof WnetDelivery.ClientGone g) {
-      if (clients.remove(g.sid()) != null) goneHandler.accept(g.sid());
-    } else if (delivery instanceof WnetDelivery.NameRemoved r) {
-      nameRemoved(r);
-    } else {
-      refuse(msg, BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "a bot does not take " + msg.body().getString("kind")));
+      return null;
     }
-  }
+
+    public Void clientGone(Message<Object> msg, WnetDelivery.ClientGone g) {
+      if (clients.remove(g.sid()) != null) goneHandler.accept(g.sid());
+      return null;
+    }
+
+    public Void nameRemoved(Message<Object> msg, WnetDelivery.NameRemoved r) {
+      BusBot.this.nameRemoved(r);
+      return null;
+    }
+
+    public Void botMessage(Message<Object> msg, WnetDelivery.BotMessage m) {
+      return notForABot(msg, m);
+    }
+
+    public Void botGone(Message<Object> msg, WnetDelivery.BotGone g) {
+      return notForABot(msg, g);
+    }
+
+    private Void notForABot(Message<Object> msg, WnetDelivery d) {
+      refuse(msg, BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "a bot does not take " + d.kind()));
+      return null;
+    }
+  };
 
   private void nameRemoved(WnetDelivery.NameRemoved removal) {
     if (released || !name.equals(removal.bot())) return;
@@ -196,7 +230,7 @@ public final class BusBot {
     removedHandler.accept(removal.reason());
   }
 
-  private void refuse(Message<JsonObject> msg, BusFailure failure) {
+  private void refuse(Message<Object> msg, BusFailure failure) {
     if (msg.replyAddress() != null) {
       failure.replyTo(msg);
     } else {

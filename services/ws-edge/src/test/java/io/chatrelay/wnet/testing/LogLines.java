@@ -18,15 +18,30 @@ public final class LogLines extends AppenderBase<ILoggingEvent> implements AutoC
   }
 
   public static LogLines of(Class<?> owner) {
-    LogLines lines = new LogLines((Logger) LoggerFactory.getLogger(owner));
+    return of(owner.getName());
+  }
+
+  /** Every logger's lines (the root logger's appenders see them all). */
+  public static LogLines all() {
+    return of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  private static LogLines of(String loggerName) {
+    LogLines lines = new LogLines((Logger) LoggerFactory.getLogger(loggerName));
     lines.start();
     lines.logger.addAppender(lines);
     return lines;
   }
 
+  /** The lines at {@code level} ("ERROR", "WARN", ...). */
+  public List<String> at(String level) {
+    return lines.stream().filter(l -> l.startsWith(level + " ")).toList();
+  }
+
   @Override
   protected void append(ILoggingEvent event) {
-    lines.add(event.getLevel() + " " + event.getFormattedMessage());
+    String thrown = event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getClassName();
+    lines.add(event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage() + thrown);
   }
 
   /** The lines containing {@code text}. */
