@@ -80,10 +80,11 @@ public final class WsEdgeVerticle extends VerticleBase {
       .compose(watcher -> vertx.deployVerticle(() -> new WsServerVerticle(shared, watcher),
         new DeploymentOptions().setInstances(settings.serverInstances())))
       .onSuccess(id -> listening.up())
-      .onSuccess(id -> LOG.info("wnet WebSocket edge listening on {}{}{} ({} server instances, node {})",
-        settings.plainEnabled() ? "ws://" + settings.host() + ":" + settings.port() : "",
-        settings.tls().enabled() ? (settings.plainEnabled() ? " and " : "") + "wss://" + settings.host() + ":" + settings.tls().port() : "",
-        settings.path(), settings.serverInstances(), node.nodeId()))
+      .onSuccess(id -> LOG.info("wnet WebSocket edge listening on {}{} ({} server instances, node {})",
+        settings.plainEnabled() ? "ws://" + settings.host() + ":" + settings.port() + settings.path() : "",
+        settings.tls().enabled() ? (settings.plainEnabled() ? " and " : "") + "wss://" + settings.host() + ":" + settings.tls().port()
+          + settings.path() : "",
+        settings.serverInstances(), node.nodeId()))
       .onFailure(err -> {
         if (certificate != null) certificate.stop();
         deployed.removeIfPresent(DEPLOYED_KEY, deploymentID());

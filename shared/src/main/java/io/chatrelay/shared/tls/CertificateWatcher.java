@@ -114,8 +114,7 @@ public final class CertificateWatcher {
     String seen = fingerprint(cert, key);
     if (seen.equals(refused)) return null;
     try {
-      return new Outcome(seen, TlsFiles.parse(settings.section() + " (" + settings.certFile() + ", " + settings.keyFile() + ")",
-        cert, key), null);
+      return new Outcome(seen, TlsFiles.parse("cert-file " + settings.certFile() + ", key-file " + settings.keyFile(), cert, key), null);
     } catch (IllegalArgumentException e) {
       return new Outcome(seen, null, e);
     }
