@@ -65,6 +65,9 @@ public final class CertificateWatcher {
     ServerSSLOptions template = base.copy();
     Function<TlsFiles.KeyCert, Future<?>> server = keyCert -> update.apply(template.copy().setKeyCertOptions(keyCert.options()));
     servers.add(server);
+    // a certificate installed while the server was being built (it was given the one before) is given now
+    TlsFiles.KeyCert now = current;
+    if (!now.options().equals(base.getKeyCertOptions())) server.apply(now);
     return () -> servers.remove(server);
   }
 

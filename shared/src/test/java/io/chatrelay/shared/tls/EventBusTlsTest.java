@@ -32,7 +32,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class EventBusTlsTest {
-  private static final DeliveryOptions SHORT = new DeliveryOptions().setSendTimeout(2000);
+  /**
+   * Between trusted members: the first request opens the TLS connection, which takes seconds on a loaded 2-core
+   * machine (the JVM's first TLS context). Towards or from the intruder, after that warm-up: long enough for a
+   * delivery that the certificates allowed to arrive, so that its failure means refusal.
+   */
+  private static final DeliveryOptions TRUSTED = new DeliveryOptions().setSendTimeout(15_000);
+  private static final DeliveryOptions UNTRUSTED = new DeliveryOptions().setSendTimeout(5_000);
   private final TestCluster cluster = new TestCluster(3);
 
   private static Map<String, Object> tls(Path dir, String name, TestCertificates.Issued own, TestCertificates.Issued trusted)
@@ -71,7 +77,7 @@ class EventBusTlsTest {
     });
     consumerX.completion().await(10, TimeUnit.SECONDS);
 
-    // a -> b over TLS, both ways (the reply is a connection from b to a)
+    // a -> b over TLS, both ways (the reply is a connection from b to a); also the JVM's TLS warm-up
     assertThat(request(a, "tls-test.b", "hello")).isEqualTo("b got hello");
 
     // the intruder -> b: b refuses its certificate; the request fails, b's handler never runs
@@ -114,7 +120,11 @@ class EventBusTlsTest {
   }
 
   private static String request(NodeBootstrap.Node from, String address, String body) throws Exception {
-    return from.vertx().eventBus().<String>request(address, body, SHORT).await(10, TimeUnit.SECONDS).body();
+    return request(from, address, body, TRUSTED);
+  }
+
+  private static String request(NodeBootstrap.Node from, String address, String body, DeliveryOptions options) throws Exception {
+    return from.vertx().eventBus().<String>request(address, body, options).await(30, TimeUnit.SECONDS).body();
   }
 
   /**
@@ -125,7 +135,7 @@ class EventBusTlsTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
       try {
-        String reply = request(from, address, "from a stranger");
+        String reply = request(from, address, "from a stranger", UNTRUSTED);
         throw new AssertionError("delivered across an untrusted certificate: " + reply);
       } catch (ReplyException e) {
         if (e.failureType() != ReplyFailure.NO_HANDLERS) return e;
