@@ -31,7 +31,7 @@ public final class ConfigReloader {
     "wnet.max-connections", "wnet.handshake-timeout-ms", "wnet.auth-timeout-ms", "wnet.allowed-origins", "wnet.proxy-protocol", "wnet.trusted-proxies",
     "wnet.max-queued-bytes", "wnet.max-connections-per-address", "wnet.max-frames-per-second", "wnet.server-instances",
     "tchatator.host", "tchatator.port", "tchatator.backlog",
-    "tchatator.proxy-protocol");
+    "tchatator.proxy-protocol", "wnet.plain-enabled", "wnet.tls.", "tchatator.tls.");
 
   private final Vertx vertx;
   private final LiveConfig live;

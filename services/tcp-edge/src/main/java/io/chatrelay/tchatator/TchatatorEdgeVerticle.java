@@ -9,6 +9,8 @@ import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.ops.RefusalLog;
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.shared.tls.CertificateWatcher;
+import io.chatrelay.shared.tls.TlsSettings;
 import io.chatrelay.tchatator.SessionRegistry.Refusal;
 import io.chatrelay.tchatator.codec.ReplyEncoder;
 import io.chatrelay.tchatator.codec.ReplyStatus;
@@ -53,6 +55,10 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   private final ServiceContext ctx;
   private EdgeResources edge;
   private NetServer server;
+  /** The TLS port's server and certificate (null: tchatator.tls.port is 0). */
+  private NetServer tlsServer;
+  private CertificateWatcher certificate;
+  private Runnable stopCertificateUpdates = () -> { };
   private MessageConsumer<JsonObject> created;
   private MessageConsumer<JsonObject> accountEvents;
   private ReadinessFlag listening;
@@ -68,6 +74,12 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    TlsSettings tls;
+    try {
+      tls = TlsSettings.read(ctx.config().get(), "tchatator");
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     Supplier<TchatatorSettings> settings = TchatatorSettings.live(ctx.config());
     edge = new EdgeResources(vertx, settings, new StoreClient(vertx.eventBus(), settings),
       new TchatatorLog(vertx, settings, ctx.clock()),
@@ -82,24 +94,38 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
     created = vertx.eventBus().consumer(Addresses.MESSAGES_CREATED, this::deliverInRealTime);
     accountEvents = vertx.eventBus().consumer(Addresses.ACCOUNTS_EVENTS, this::accountChanged);
     ChatrelayConfig cfg = ctx.config().get();
-    server = vertx.createNetServer(new NetServerOptions()
-        .setHost(cfg.getString("tchatator.host"))
-        .setPort(cfg.getInt("tchatator.port"))
-        .setAcceptBacklog(cfg.getInt("tchatator.backlog"))
-        // behind a load balancer: the client's address comes from the PROXY header (needs netty-codec-haproxy)
-        .setUseProxyProtocol(cfg.getBoolean("tchatator.proxy-protocol"))
-        // finds dead peers of connections that stay silent on purpose (real-time mode has no idle timeout)
-        .setTcpKeepAlive(true))
-      .connectHandler(this::accept);
+    NetServerOptions options = new NetServerOptions()
+      .setHost(cfg.getString("tchatator.host"))
+      .setPort(cfg.getInt("tchatator.port"))
+      .setAcceptBacklog(cfg.getInt("tchatator.backlog"))
+      // behind a load balancer: the client's address comes from the PROXY header (needs netty-codec-haproxy)
+      .setUseProxyProtocol(cfg.getBoolean("tchatator.proxy-protocol"))
+      // finds dead peers of connections that stay silent on purpose (real-time mode has no idle timeout)
+      .setTcpKeepAlive(true);
+    server = vertx.createNetServer(options).connectHandler(this::accept);
     running = true;
     ctx.config().onChange(next -> {
       if (running) context.runOnContext(v -> edge.registry().all().forEach(TchatatorSession::settingsChanged));
     });
+    Future<CertificateWatcher> loaded = tls.enabled() ? CertificateWatcher.start(vertx, tls) : Future.succeededFuture();
     // both consumers are registered (cluster-wide) before the first client can connect
-    return Future.all(created.completion(), accountEvents.completion())
-      .compose(v -> server.listen())
-      .onSuccess(s -> listening.up())
-      .onSuccess(s -> LOG.info("Tchatator edge listening on {}:{}", cfg.getString("tchatator.host"), s.actualPort()));
+    return Future.all(created.completion(), accountEvents.completion(), loaded)
+      .compose(v -> {
+        certificate = loaded.result();
+        if (certificate == null) return server.listen().map(s -> "plain " + s.actualPort());
+        // the TLS port: the same sessions behind TLS; its certificate follows the files (CertificateWatcher)
+        NetServerOptions tlsOptions = new NetServerOptions(options).setPort(tls.port())
+          .setSsl(true).setKeyCertOptions(certificate.current().options());
+        tlsServer = vertx.createNetServer(tlsOptions).connectHandler(this::accept);
+        stopCertificateUpdates = certificate.keepUpdated(tlsOptions.getSslOptions(), tlsServer::updateSSLOptions);
+        return Future.all(server.listen(), tlsServer.listen())
+          .map(all -> "plain " + server.actualPort() + ", TLS " + tlsServer.actualPort());
+      })
+      .onSuccess(ports -> listening.up())
+      .onSuccess(ports -> LOG.info("Tchatator edge listening on {} ({})", cfg.getString("tchatator.host"), ports))
+      .onFailure(err -> {
+        if (certificate != null) certificate.stop();
+      });
   }
 
   /** Lets every connection finish the requests it has received (at most the grace period), then closes. */
@@ -107,7 +133,10 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
   public Future<?> stop() {
     running = false;
     listening.down("stopping");
-    return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)
+    stopCertificateUpdates.run();
+    if (certificate != null) certificate.stop();
+    Future<Void> tlsStopped = tlsServer == null ? Future.succeededFuture() : tlsServer.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+    return Future.join(server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS), tlsStopped)
       .eventually(() -> Future.join(created.unregister(), accountEvents.unregister()))
       .eventually(() -> edge.log().close());
   }

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -49,6 +50,18 @@ final class TchatatorClient {
   static Future<TchatatorClient> connect(Vertx vertx, int port) {
     NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000));
     return client.connect(port, "127.0.0.1").map(socket -> new TchatatorClient(client, socket));
+  }
+
+  /** Connects over TLS, trusting only the PEM certificates {@code trustedPem} and checking they name 127.0.0.1. */
+  static Future<TchatatorClient> connectTls(Vertx vertx, int port, String trustedPem) {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000).setSsl(true)
+      .setHostnameVerificationAlgorithm("HTTPS")
+      .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(trustedPem))));
+    return client.connect(port, "127.0.0.1").map(socket -> new TchatatorClient(client, socket));
+  }
+
+  NetSocket socket() {
+    return socket;
   }
 
   private void onBytes(Buffer bytes) {

@@ -1,6 +1,7 @@
 package io.chatrelay.wnet;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.tls.TlsSettings;
 
 import java.util.List;
 
@@ -9,11 +10,15 @@ public record WnetSettings(String host, int port, String path, int serverInstanc
                            long takeoverWindowMs, long pingIntervalMs, long deadAfterMs, int maxQueuedBytes,
                            int maxConnectionsPerAddress, int maxConnections, long handshakeTimeoutMs, long authTimeoutMs,
                            int maxFramesPerSecond, List<String> allowedOrigins, boolean proxyProtocol,
-                           List<String> trustedProxies) {
+                           List<String> trustedProxies, boolean plainEnabled, TlsSettings tls) {
 
   public WnetSettings {
     allowedOrigins = List.copyOf(allowedOrigins);
     trustedProxies = List.copyOf(trustedProxies);
+    if (!plainEnabled && !tls.enabled()) {
+      throw new IllegalArgumentException("wnet.plain-enabled is false and wnet.tls.port is 0: the WebSocket edge would"
+        + " listen nowhere; set wnet.tls.port (and its cert-file, key-file) or turn the plain port back on");
+    }
   }
 
   public static WnetSettings from(ChatrelayConfig cfg) {
@@ -35,6 +40,8 @@ public record WnetSettings(String host, int port, String path, int serverInstanc
       cfg.getInt("wnet.max-frames-per-second"),
       cfg.getStringList("wnet.allowed-origins"),
       cfg.getBoolean("wnet.proxy-protocol"),
-      cfg.getStringList("wnet.trusted-proxies"));
+      cfg.getStringList("wnet.trusted-proxies"),
+      cfg.getBoolean("wnet.plain-enabled"),
+      TlsSettings.read(cfg, "wnet"));
   }
 }

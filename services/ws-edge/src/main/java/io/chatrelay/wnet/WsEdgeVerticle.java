@@ -5,6 +5,7 @@ import io.chatrelay.shared.ops.NodeReports;
 import io.chatrelay.shared.ops.ReadinessFlag;
 import io.chatrelay.shared.ops.RefusalLog;
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.shared.tls.CertificateWatcher;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.wnet.auth.Authenticator;
 import io.chatrelay.wnet.http.OriginPolicy;
@@ -33,6 +34,8 @@ public final class WsEdgeVerticle extends VerticleBase {
   /** Readiness: every server instance listens. */
   static final String READINESS_FLAG = "ws-edge.listener";
   private ReadinessFlag listening;
+  /** The wss port's certificate, kept up to date with its files (null: no TLS port). */
+  private CertificateWatcher certificate;
 
   public WsEdgeVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -45,10 +48,11 @@ public final class WsEdgeVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalStateException(
         "ws-edge is already deployed in this process; set wnet.server-instances for more event loops"));
     }
-    WnetSettings settings = WnetSettings.from(ctx.config().get());
+    WnetSettings settings;
     TrustedProxies proxies;
     OriginPolicy origins;
     try {
+      settings = WnetSettings.from(ctx.config().get());
       proxies = TrustedProxies.of(settings.trustedProxies());
       origins = OriginPolicy.of(settings.allowedOrigins());
       if (settings.proxyProtocol() && proxies.isEmpty()) {
@@ -66,17 +70,31 @@ public final class WsEdgeVerticle extends VerticleBase {
       new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), proxies, origins,
       new RefusalLog(LoggerFactory.getLogger(WsServerVerticle.class), ChatrelayMeters.PROTOCOL_WNET, ctx.clock()));
     ctx.reports().register(NodeReports.WNET_CLIENTS, node::clientCounts);
-    return node.start()
-      .compose(v -> vertx.deployVerticle(() -> new WsServerVerticle(shared), new DeploymentOptions().setInstances(settings.serverInstances())))
+    Future<CertificateWatcher> loaded = settings.tls().enabled()
+      ? CertificateWatcher.start(vertx, settings.tls()) : Future.succeededFuture();
+    return loaded
+      .compose(watcher -> {
+        this.certificate = watcher;
+        return node.start().map(watcher);
+      })
+      .compose(watcher -> vertx.deployVerticle(() -> new WsServerVerticle(shared, watcher),
+        new DeploymentOptions().setInstances(settings.serverInstances())))
       .onSuccess(id -> listening.up())
-      .onSuccess(id -> LOG.info("wnet WebSocket edge listening on {}:{}{} ({} server instances, node {})",
-        settings.host(), settings.port(), settings.path(), settings.serverInstances(), node.nodeId()))
-      .onFailure(err -> deployed.removeIfPresent(DEPLOYED_KEY, deploymentID()));
+      .onSuccess(id -> LOG.info("wnet WebSocket edge listening on {}{} ({} server instances, node {})",
+        settings.plainEnabled() ? "ws://" + settings.host() + ":" + settings.port() + settings.path() : "",
+        settings.tls().enabled() ? (settings.plainEnabled() ? " and " : "") + "wss://" + settings.host() + ":" + settings.tls().port()
+          + settings.path() : "",
+        settings.serverInstances(), node.nodeId()))
+      .onFailure(err -> {
+        if (certificate != null) certificate.stop();
+        deployed.removeIfPresent(DEPLOYED_KEY, deploymentID());
+      });
   }
 
   @Override
   public Future<?> stop() {
     if (listening != null) listening.down("stopping");
+    if (certificate != null) certificate.stop();
     ctx.reports().unregister(NodeReports.WNET_CLIENTS);
     deployed.removeIfPresent(DEPLOYED_KEY, deploymentID());
     return Future.succeededFuture();

@@ -2,6 +2,7 @@ package io.chatrelay.wnet;
 
 import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.ops.RefusalLog;
+import io.chatrelay.shared.tls.CertificateWatcher;
 import io.chatrelay.shared.wnet.BotRegistryClient;
 import io.chatrelay.wnet.auth.AuthCookie;
 import io.chatrelay.wnet.auth.Authenticator;
@@ -65,16 +66,21 @@ final class WsServerVerticle extends VerticleBase {
 
   private final Shared shared;
   private final WnetSettings settings;
+  /** The wss certificate (null: no TLS port). */
+  private final CertificateWatcher certificate;
   /** This instance's sessions; touched only on its event loop. */
   private final Set<WnetSession> sessions = new HashSet<>();
   /** This instance's connections that are not (yet) sessions; touched only on its event loop. */
   private final Map<HttpConnection, Admission> admissions = new IdentityHashMap<>();
   private int refusing;
-  private HttpServer server;
+  /** The plain (ws) and TLS (wss) servers this instance runs, one or both. */
+  private final List<HttpServer> servers = new ArrayList<>();
+  private Runnable stopCertificateUpdates = () -> { };
 
-  WsServerVerticle(Shared shared) {
+  WsServerVerticle(Shared shared, CertificateWatcher certificate) {
     this.shared = shared;
     this.settings = shared.settings();
+    this.certificate = certificate;
   }
 
   @Override
@@ -100,14 +106,26 @@ final class WsServerVerticle extends VerticleBase {
       // the PROXY header comes first, before the connection handler runs: bound it like a handshake
       .setProxyProtocolTimeout(settings.handshakeTimeoutMs())
       .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
-    server = vertx.createHttpServer(options)
-      .connectionHandler(this::connected)
-      .requestHandler(this::request);
+    if (settings.plainEnabled()) servers.add(server(options));
+    if (certificate != null) {
+      // wss: the same server on the TLS port; its certificate follows the files (CertificateWatcher)
+      HttpServerOptions tls = new HttpServerOptions(options).setPort(settings.tls().port())
+        .setSsl(true).setKeyCertOptions(certificate.current().options());
+      HttpServer server = server(tls);
+      servers.add(server);
+      stopCertificateUpdates = certificate.keepUpdated(tls.getSslOptions(), server::updateSSLOptions);
+    }
     vertx.setPeriodic(settings.pingIntervalMs(), id -> List.copyOf(sessions).forEach(WnetSession::keepAlive));
     // The first instance to start hosts the node's delivery consumer: deliveries from other members for its
     // sessions then run on their own event loop without a hand-off (WnetNode#startDeliveries).
     Future<Void> deliveries = shared.node().hostsDeliveries() ? WnetSession.DONE : shared.node().startDeliveries();
-    return deliveries.compose(v -> server.listen());
+    return deliveries.compose(v -> Future.all(servers.stream().map(HttpServer::listen).toList()).mapEmpty());
+  }
+
+  private HttpServer server(HttpServerOptions options) {
+    return vertx.createHttpServer(options)
+      .connectionHandler(this::connected)
+      .requestHandler(this::request);
   }
 
   /**
@@ -120,7 +138,9 @@ final class WsServerVerticle extends VerticleBase {
     for (WnetSession session : List.copyOf(sessions)) {
       released.add(session.terminate(CLOSE_GOING_AWAY, "Server shutting down"));
     }
-    return Future.join(released).transform(ar -> server.shutdown(CLOSING_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    stopCertificateUpdates.run();
+    return Future.join(released).transform(ar -> Future.join(servers.stream()
+      .map(server -> server.shutdown(CLOSING_TIMEOUT_SECONDS, TimeUnit.SECONDS)).toList()));
   }
 
   // ---- a TCP connection opens ----

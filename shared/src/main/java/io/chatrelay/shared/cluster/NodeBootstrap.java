@@ -3,6 +3,8 @@ package io.chatrelay.shared.cluster;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.ops.NodeOps;
+import io.chatrelay.shared.tls.EventBusTls;
+import io.chatrelay.shared.tls.TlsFiles;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -104,6 +106,16 @@ public final class NodeBootstrap {
       bus.setClusterPublicHost(host);
     }
     bus.setPort(cfg.getInt("cluster.eventbus-port"));
+    try {
+      EventBusTls tls = EventBusTls.read(cfg);
+      if (tls != null) {
+        TlsFiles.KeyCert own = tls.applyTo(bus);
+        LOG.info("event bus over TLS: this member's certificate {}; peers must present one trusted by {}", own.describe(),
+          tls.trustFile());
+      }
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     long started = System.nanoTime();
     Config hazelcast = HazelcastSettings.fromConfig(cfg);
     Future<HazelcastInstance> liteMember = hazelcast.isLiteMember()

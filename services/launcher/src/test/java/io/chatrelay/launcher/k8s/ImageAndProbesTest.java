@@ -39,7 +39,7 @@ class ImageAndProbesTest {
   @Test
   void everyProbePathIsServedByARunningServer(Vertx vertx) throws Exception {
     Set<String> paths = new TreeSet<>();
-    for (String install : List.of(Manifests.BASE, Manifests.SINGLE_NODE)) {
+    for (String install : List.of(Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS)) {
       for (Container c : chatrelayContainers(install)) {
         for (Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) paths.add(p.getHttpGet().getPath());
       }
@@ -66,7 +66,7 @@ class ImageAndProbesTest {
     Matcher expose = Pattern.compile("(?m)^EXPOSE\\s+(.+)$").matcher(dockerfile);
     while (expose.find()) for (String port : expose.group(1).trim().split("\\s+")) exposed.add(Integer.parseInt(port));
     Set<Integer> declared = new TreeSet<>();
-    for (String install : List.of(Manifests.BASE, Manifests.SINGLE_NODE)) {
+    for (String install : List.of(Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS)) {
       chatrelayContainers(install).forEach(c -> c.getPorts().stream().map(ContainerPort::getContainerPort).forEach(declared::add));
     }
     assertThat(exposed).isEqualTo(declared);

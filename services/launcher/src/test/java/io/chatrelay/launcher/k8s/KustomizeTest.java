@@ -26,7 +26,7 @@ class KustomizeTest {
 
   /** Where the real kustomize is (inside kubectl), this renderer must produce exactly what it produces. */
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void rendersWhatKubectlKustomizeRenders(String install, @TempDir Path out) throws Exception {
     Path kubectl = onPath("kubectl");
     assumeTrue(kubectl != null, "kubectl is not installed here; the renderer is compared with it where it is");

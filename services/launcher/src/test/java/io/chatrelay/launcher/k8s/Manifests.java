@@ -18,6 +18,8 @@ public final class Manifests {
   /** The installs the tests render: the base ({@code kubectl apply -k k8s/}) and the single-node overlay. */
   public static final String BASE = "k8s";
   public static final String SINGLE_NODE = "k8s/overlays/single-node";
+  /** TLS on both edges and on the event bus (certificates from Secrets cert-manager writes). */
+  public static final String TLS = "k8s/overlays/tls";
   /** The database password file the operator creates; never committed (k8s/base/secrets/.gitignore). */
   public static final String POSTGRES_PASSWORD_FILE = "k8s/base/secrets/postgres-password.env";
   /** The password this test run's "operator" chose. */

@@ -109,7 +109,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void everyServiceRunsInItsOwnWorkloadWithTheMountedSettingsFile(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     List<PodLaunch> launches = PodLaunch.of(k8s, POD);
@@ -129,7 +129,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void edgesAreLiteMembersAndTheRegistryAndStoreAreDataMembersInStatefulSets(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     Map<ServiceCatalog, Boolean> lite = Map.of(ServiceCatalog.WS_EDGE, true, ServiceCatalog.TCP_EDGE, true,
@@ -156,7 +156,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void environmentVariablesNameRealSettingsAndServiceLinksAreOff(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     Set<String> settingsEnv = new HashSet<>();
@@ -192,7 +192,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void probesAskTheAdminServerOnItsPortAndPaths(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     settingsByWorkload(k8s).forEach((w, cfg) -> {
@@ -230,7 +230,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void everyContainerHasRequestsAndLimits(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     for (Workload w : k8s.workloads()) {
@@ -253,7 +253,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void imagesAreRegistryQualifiedWithAnExplicitPullPolicy(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     for (Workload w : k8s.workloads()) {
@@ -290,7 +290,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void selectorsMatchPodLabels(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     List<Map<String, String>> podLabels = k8s.workloads().stream().map(Workload::labels).toList();
@@ -315,7 +315,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void oneDisruptionBudgetCoversTheDataMembersAndEachEdgeHasItsOwn(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
@@ -348,23 +348,29 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void publicServicesMatchTheEdgesPortsWithoutAffinity(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
-    Map<ServiceCatalog, String> portKey = Map.of(ServiceCatalog.WS_EDGE, "wnet.port", ServiceCatalog.TCP_EDGE, "tchatator.port");
+    Map<ServiceCatalog, String> portKey = Map.of(ServiceCatalog.WS_EDGE, "wnet", ServiceCatalog.TCP_EDGE, "tchatator");
     List<Service> loadBalancers = k8s.all(Service.class).stream().filter(s -> "LoadBalancer".equals(s.getSpec().getType())).toList();
     assertThat(loadBalancers).hasSize(2);
     portKey.forEach((edge, key) -> {
       Workload w = workloadOf(k8s, edge);
-      int port = settings.get(w).getInt(key);
+      int port = settings.get(w).getInt(key + ".port");
+      int tlsPort = settings.get(w).getInt(key + ".tls.port");
       List<Service> fronting = loadBalancers.stream().filter(s -> selects(s.getSpec().getSelector(), w.labels())).toList();
       assertThat(fronting).as("LoadBalancer for " + edge.serviceName()).hasSize(1);
       Service lb = fronting.get(0);
-      assertThat(lb.getSpec().getPorts()).hasSize(1);
+      // the plain port, and the TLS port when the install turns it on (the overlay's Service may publish it as 443)
+      assertThat(lb.getSpec().getPorts()).hasSize(tlsPort > 0 ? 2 : 1);
       ServicePort sp = lb.getSpec().getPorts().get(0);
       assertThat(sp.getPort()).isEqualTo(port);
       assertThat(containerPort(chatrelay(w), sp.getTargetPort())).isEqualTo(port);
+      if (tlsPort > 0) {
+        assertThat(containerPort(chatrelay(w), lb.getSpec().getPorts().get(1).getTargetPort())).isEqualTo(tlsPort);
+        assertThat(install).isEqualTo(Manifests.TLS);
+      }
       assertThat(lb.getSpec().getSessionAffinity()).isIn(null, "None");
       assertThat(lb.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
     });
@@ -373,7 +379,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void membersFindEachOtherThroughTheHeadlessServicesFullName(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
@@ -425,14 +431,24 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void referencedConfigMapsSecretsAndKeysExist(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     List<String> optional = new ArrayList<>();
     for (Workload w : k8s.workloads()) {
       for (Volume v : w.template().getSpec().getVolumes()) {
         if (v.getConfigMap() != null) assertThat(k8s.find(ConfigMap.class, v.getConfigMap().getName())).isPresent();
-        assertThat(v.getSecret()).as("Secrets reach pods as environment variables only").isNull();
+        // Secrets reach pods as environment variables, except the TLS certificates (files, renewed in place)
+        if (v.getSecret() != null) {
+          assertThat(install).as("only the TLS overlay mounts Secrets").isEqualTo(Manifests.TLS);
+          assertThat(v.getSecret().getSecretName()).isIn(PodLaunch.TLS_SECRETS);
+          assertThat(v.getSecret().getOptional()).as("an edge without its certificate would not start anyway").isIn(null, false);
+          assertThat(k8s.find(Secret.class, v.getSecret().getSecretName())).as("cert-manager's, never in the manifests").isEmpty();
+          for (Container c : w.template().getSpec().getContainers()) {
+            c.getVolumeMounts().stream().filter(m -> m.getName().equals(v.getName()))
+              .forEach(m -> assertThat(m.getReadOnly()).as(m.getMountPath()).isTrue());
+          }
+        }
       }
       for (Container c : w.template().getSpec().getContainers()) {
         for (EnvVar e : c.getEnv()) {
@@ -453,7 +469,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void theAdminKeyReachesOnlyTheServiceThatReadsIt(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     // Only the TCP edge reads tchatator.admin-api-key (TchatatorSettings); no other pod gets the Secret.
@@ -477,7 +493,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void theMessageStoreUsesTheDatabaseTheSecretNames(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
@@ -504,7 +520,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void noManifestCarriesALiteralSecret(String install) throws Exception {
     KubernetesObjects k8s = Manifests.render(install);
     // Every password or key a container gets comes from a Secret, never from a value written in a manifest.
@@ -565,7 +581,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void rolloutsGoOnePodAtATimeAndShutdownFitsTheGracePeriod(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     settingsByWorkload(k8s).forEach((w, cfg) -> {
@@ -595,7 +611,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void autoscalersTargetTheEdgeDeployments(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     List<HorizontalPodAutoscaler> hpas = k8s.all(HorizontalPodAutoscaler.class);
@@ -635,7 +651,7 @@ class ManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void podsRunUnprivilegedAndWriteOnlyToTheirVolumes(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     for (Workload w : k8s.workloads()) {
@@ -681,5 +697,49 @@ class ManifestsTest {
       .getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("2Gi"));
     assertThat(base.get(StatefulSet.class, "chatrelay-postgres").getSpec().getVolumeClaimTemplates().get(0)
       .getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("10Gi"));
+  }
+
+  /**
+   * k8s/overlays/tls: each edge's TLS port is declared, its certificate and key are files of the Secret mounted for
+   * it, every chatrelay process gets the event bus's certificate, key and CA from the mounted
+   * chatrelay-eventbus-tls, and the probes are the base's (TLS changes no readiness rule).
+   */
+  @Test
+  void theTlsOverlayServesCertificatesFromTheSecretsItMounts() {
+    KubernetesObjects k8s = Manifests.render(Manifests.TLS);
+    KubernetesObjects base = Manifests.render(Manifests.BASE);
+    Map<Workload, ChatrelayConfig> settings = settingsByWorkload(k8s);
+    Map<ServiceCatalog, String> edges = Map.of(ServiceCatalog.WS_EDGE, "wnet", ServiceCatalog.TCP_EDGE, "tchatator");
+    Map<ServiceCatalog, String> secrets = Map.of(ServiceCatalog.WS_EDGE, "chatrelay-ws-edge-tls", ServiceCatalog.TCP_EDGE, "chatrelay-tcp-edge-tls");
+    edges.forEach((edge, section) -> {
+      Workload w = workloadOf(k8s, edge);
+      ChatrelayConfig cfg = settings.get(w);
+      assertThat(cfg.getInt(section + ".tls.port")).isPositive();
+      assertThat(chatrelay(w).getPorts()).extracting(p -> p.getContainerPort()).contains(cfg.getInt(section + ".tls.port"));
+      assertThat(mountedFrom(w, cfg.getString(section + ".tls.cert-file"))).isEqualTo(secrets.get(edge));
+      assertThat(mountedFrom(w, cfg.getString(section + ".tls.key-file"))).isEqualTo(secrets.get(edge));
+      // the plain port stays (the C client, plain ws)
+      assertThat(cfg.getBoolean("wnet.plain-enabled")).isTrue();
+    });
+    for (Workload w : chatrelayWorkloads(k8s)) {
+      ChatrelayConfig cfg = settings.get(w);
+      for (String file : List.of("cert-file", "key-file", "trust-file")) {
+        assertThat(mountedFrom(w, cfg.getString("cluster.eventbus-tls." + file))).as(w.name() + " " + file).isEqualTo("chatrelay-eventbus-tls");
+      }
+      Container plain = chatrelay(base.workload(w.name()));
+      assertThat(chatrelay(w).getReadinessProbe()).isEqualTo(plain.getReadinessProbe());
+      assertThat(chatrelay(w).getLivenessProbe()).isEqualTo(plain.getLivenessProbe());
+      assertThat(chatrelay(w).getStartupProbe()).isEqualTo(plain.getStartupProbe());
+    }
+  }
+
+  /** The Secret whose volume is mounted where {@code file} lives in {@code w}'s container (null: none). */
+  private static String mountedFrom(Workload w, String file) {
+    for (var m : chatrelay(w).getVolumeMounts()) {
+      if (!file.startsWith(m.getMountPath() + "/")) continue;
+      return w.template().getSpec().getVolumes().stream().filter(v -> v.getName().equals(m.getName()) && v.getSecret() != null)
+        .map(v -> v.getSecret().getSecretName()).findFirst().orElse(null);
+    }
+    return null;
   }
 }

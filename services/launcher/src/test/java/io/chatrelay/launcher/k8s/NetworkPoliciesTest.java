@@ -56,6 +56,9 @@ class NetworkPoliciesTest {
     if (port == cfg.getInt("admin.port")) return source.equals("monitoring");
     if (destination.name().equals(ManifestsTest.workloadOf(k8s, ServiceCatalog.WS_EDGE).name()) && port == cfg.getInt("wnet.port")) return true;
     if (destination.name().equals(ManifestsTest.workloadOf(k8s, ServiceCatalog.TCP_EDGE).name()) && port == cfg.getInt("tchatator.port")) return true;
+    // the TLS ports (k8s/overlays/tls), from anywhere like the plain ones beside them
+    if (destination.name().equals(ManifestsTest.workloadOf(k8s, ServiceCatalog.WS_EDGE).name()) && port == cfg.getInt("wnet.tls.port")) return true;
+    if (destination.name().equals(ManifestsTest.workloadOf(k8s, ServiceCatalog.TCP_EDGE).name()) && port == cfg.getInt("tchatator.tls.port")) return true;
     return false;
   }
 
@@ -72,7 +75,7 @@ class NetworkPoliciesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void thePoliciesAllowExactlyTheDocumentedFlows(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     NetworkPolicies policies = new NetworkPolicies(k8s.all(NetworkPolicy.class));
@@ -101,11 +104,12 @@ class NetworkPoliciesTest {
     // No chatrelay port is left out of the rules above: each is one the documented flows name.
     settings.forEach((name, cfg) -> assertThat(k8s.workload(name).container("chatrelay").orElseThrow().getPorts())
       .extracting(ContainerPort::getContainerPort).allSatisfy(port -> assertThat(port).isIn(cfg.getInt("cluster.port"),
-        cfg.getInt("cluster.eventbus-port"), cfg.getInt("admin.port"), cfg.getInt("wnet.port"), cfg.getInt("tchatator.port"))));
+        cfg.getInt("cluster.eventbus-port"), cfg.getInt("admin.port"), cfg.getInt("wnet.port"), cfg.getInt("tchatator.port"),
+        cfg.getInt("wnet.tls.port"), cfg.getInt("tchatator.tls.port"))));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE})
+  @ValueSource(strings = {Manifests.BASE, Manifests.SINGLE_NODE, Manifests.TLS})
   void anyOtherPodOfTheNamespaceRefusesEverythingAndEachPolicyIsNeeded(String install) {
     KubernetesObjects k8s = Manifests.render(install);
     List<NetworkPolicy> all = k8s.all(NetworkPolicy.class);

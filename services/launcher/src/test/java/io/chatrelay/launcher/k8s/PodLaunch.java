@@ -65,6 +65,9 @@ public record PodLaunch(String workload, List<String> args, Map<String, String> 
           cm.getData().forEach((key, content) -> files.put(m.getMountPath() + "/" + key, content));
         } else if (v.getEmptyDir() != null) {
           emptyDirs.add(m.getMountPath());
+        } else if (v.getSecret() != null && TLS_SECRETS.contains(v.getSecret().getSecretName())) {
+          // certificates cert-manager writes (k8s/overlays/tls): not in the manifests, not resolved here
+          continue;
         } else {
           throw new IllegalArgumentException(w.name() + ": volume " + v.getName() + " is of a kind not resolved here");
         }
@@ -85,6 +88,9 @@ public record PodLaunch(String workload, List<String> args, Map<String, String> 
     }
     return m.appendTail(out).toString();
   }
+
+  /** The Secrets of type kubernetes.io/tls that the TLS overlay mounts as files (the only Secrets mounted). */
+  static final List<String> TLS_SECRETS = List.of("chatrelay-ws-edge-tls", "chatrelay-tcp-edge-tls", "chatrelay-eventbus-tls");
 
   /** The value of a {@code valueFrom} variable; null for an optional Secret key that does not exist. */
   private static String resolve(KubernetesObjects objects, KubernetesObjects.Workload w, EnvVar e, Pod pod) {

@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -50,6 +52,18 @@ public final class WsPeer implements AutoCloseable {
     WebSocketClient client = vertx.createWebSocketClient();
     // The handlers are set as the connect completes, on the connection's event loop: a frame or a close the
     // server sends at once (e.g. a session ended as it opens) is never missed.
+    return Await.result(client.connect(options).map(ws -> new WsPeer(client, ws)));
+  }
+
+  /**
+   * Connects over TLS (wss) to {@code /wnet/ws} on 127.0.0.1, trusting only the PEM certificates {@code trustedPem}
+   * and checking that the server's certificate names 127.0.0.1.
+   */
+  public static WsPeer connectTls(Vertx vertx, int port, String cookie, String trustedPem) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/wnet/ws").setSsl(true);
+    if (cookie != null) options.addHeader("Cookie", cookie);
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
+      .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(trustedPem))));
     return Await.result(client.connect(options).map(ws -> new WsPeer(client, ws)));
   }
 
