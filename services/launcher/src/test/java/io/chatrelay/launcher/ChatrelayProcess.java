@@ -67,6 +67,12 @@ public final class ChatrelayProcess implements AutoCloseable {
     return lines.line(lines.awaitFrom(mark, match, timeout, process::isAlive));
   }
 
+  /** The lines printed after {@code mark} (see {@link #mark}). */
+  public List<String> linesAfter(int mark) {
+    List<String> all = lines.all();
+    return all.subList(Math.min(mark, all.size()), all.size());
+  }
+
   public String output() {
     return lines.toString();
   }

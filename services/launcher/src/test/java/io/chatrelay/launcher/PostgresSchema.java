@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +19,18 @@ import java.util.concurrent.TimeUnit;
  * {@link TestConfigs#postgres} chooses it) for processes started by a test; {@link #drop} removes it afterwards.
  */
 public final class PostgresSchema {
-  private final ChatrelayConfig cfg = TestConfigs.postgres(TestConfigs.local());
+  private final ChatrelayConfig cfg;
+
+  public PostgresSchema() {
+    cfg = TestConfigs.postgres(TestConfigs.local());
+  }
+
+  /** A fresh schema in another PostgreSQL (user {@code postgres}, trust): a {@link PrivatePostgres} of a test. */
+  PostgresSchema(String host, int port, String database) {
+    cfg = TestConfigs.postgres(TestConfigs.local()).with("database.postgres.host", host)
+      .with("database.postgres.port", String.valueOf(port)).with("database.postgres.database", database)
+      .with("database.postgres.user", "postgres").with("database.postgres.password", "");
+  }
 
   /** The {@code database.*} settings that point a process at this schema. */
   public Map<String, String> settings() {
@@ -44,11 +56,18 @@ public final class PostgresSchema {
 
   /** DROP SCHEMA ... CASCADE, with the Vert.x PostgreSQL client. */
   public void drop(Vertx vertx) throws Exception {
+    query(vertx, "DROP SCHEMA IF EXISTS " + get("schema") + " CASCADE");
+  }
+
+  /** One statement on a connection of its own (names in it may use the schema: {@code schema + ".message"}). */
+  public List<Row> query(Vertx vertx, String sql) throws Exception {
     Pool admin = PgBuilder.pool().connectingTo(new PgConnectOptions()
       .setHost(get("host")).setPort(Integer.parseInt(get("port"))).setDatabase(get("database"))
       .setUser(get("user")).setPassword(get("password"))).using(vertx).build();
     try {
-      admin.query("DROP SCHEMA IF EXISTS " + get("schema") + " CASCADE").execute().await(30, TimeUnit.SECONDS);
+      List<Row> rows = new ArrayList<>();
+      admin.query(sql).execute().await(30, TimeUnit.SECONDS).forEach(rows::add);
+      return rows;
     } finally {
       admin.close().await(10, TimeUnit.SECONDS);
     }

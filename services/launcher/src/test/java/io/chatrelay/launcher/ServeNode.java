@@ -127,6 +127,14 @@ final class ServeNode {
     return "ws://127.0.0.1:" + wnetPort + "/wnet/ws";
   }
 
+  int wnetPort() {
+    return wnetPort;
+  }
+
+  int adminPort() {
+    return adminPort;
+  }
+
   int tchatatorPort() {
     return tchatatorPort;
   }

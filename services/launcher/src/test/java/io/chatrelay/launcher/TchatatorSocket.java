@@ -84,6 +84,12 @@ public final class TchatatorSocket implements AutoCloseable {
       + "\nreceiver-id:" + recipientId + "\ncontent:" + content + "\n";
   }
 
+  /** SEND_MSG with chatrelay's {@code client-id} extension (a retry with the same key stores nothing twice). */
+  public static String sendMessage(String apiKey, long recipientId, String clientId, String content) {
+    return "SEND_MSG\ntoken:" + apiKey + "\nmessage-length:" + content.getBytes(StandardCharsets.UTF_8).length
+      + "\nreceiver-id:" + recipientId + "\nclient-id:" + clientId + "\ncontent:" + content + "\n";
+  }
+
   public static String unread(String apiKey) {
     return "GET_UNREAD\ntoken:" + apiKey + "\n";
   }

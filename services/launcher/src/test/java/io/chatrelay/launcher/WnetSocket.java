@@ -5,10 +5,14 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,14 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class WnetSocket implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
-  private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
   /** "code reason" of the server's close frame, once the connection is closed. */
   private final CompletableFuture<String> closed = new CompletableFuture<>();
+
+  /** A received text frame and when it arrived ({@link System#nanoTime}). */
+  record Frame(String text, long arrivedNanos) {
+  }
 
   private WnetSocket(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
-    ws.textMessageHandler(frames::add);
+    ws.textMessageHandler(text -> frames.add(new Frame(text, System.nanoTime())));
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
   }
 
@@ -58,9 +66,21 @@ final class WnetSocket implements AutoCloseable {
   }
 
   private String next() throws InterruptedException {
-    String frame = frames.poll(10, TimeUnit.SECONDS);
+    Frame frame = frames.poll(10, TimeUnit.SECONDS);
     assertThat(frame).as("a frame within 10 s").isNotNull();
-    return frame;
+    return frame.text();
+  }
+
+  /** The first frame that matches, skipping the others; fails after {@code within}. */
+  Frame await(Predicate<String> match, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    List<String> skipped = new ArrayList<>();
+    while (true) {
+      Frame frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (frame == null) throw new AssertionError("no matching frame within " + within + "; skipped: " + skipped);
+      if (match.test(frame.text())) return frame;
+      if (skipped.size() < 20) skipped.add(frame.text());
+    }
   }
 
   @Override

@@ -38,6 +38,7 @@ class WnetAuthenticationTest {
       case "lockedout" -> BusFailure.of(429, "login-throttled", "too many failed logins")
         .with("retryAt", 1767268805000L).with("scope", "account");
       case "busy" -> BusFailure.of(503, "overloaded", "the password queue is full");
+      case "nodatabase" -> BusFailure.of(503, "store-unavailable", "the database cannot be reached").with("retryAfterMs", 2000);
       case "banned" -> BusFailure.of(403, "banned", "the account is banned");
       case "silent" -> null;
       default -> FakeAccounts.account(7, who);
@@ -73,6 +74,7 @@ class WnetAuthenticationTest {
       arguments(WsPeer.passwordCookie("throttled", "guess"), "too many failed logins from this address; try again after " + RETRY_AT_TEXT),
       arguments(WsPeer.passwordCookie("lockedout", "guess"), "too many failed logins for this account; try again after 2026-01-01T12:00:05Z"),
       arguments(WsPeer.passwordCookie("busy", "right"), "the account service is overloaded; reconnect later"),
+      arguments(WsPeer.tokenCookie("nodatabase"), "the account service cannot reach its database; reconnect later"),
       arguments(WsPeer.passwordCookie("banned", "right"), "the account is banned"),
       arguments(WsPeer.tokenCookie("banned"), "the account is banned"));
   }

@@ -4,6 +4,7 @@ import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.MessageReasons;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -60,6 +61,10 @@ public final class Authenticator {
     if (failure.code() == BusFailure.UNAVAILABLE && REASON_OVERLOADED.equals(failure.reason())) {
       // the account service logs its own overload; one line per refused handshake would flood this log
       return "the account service is overloaded; reconnect later";
+    }
+    if (failure.code() == BusFailure.UNAVAILABLE && MessageReasons.STORE_UNAVAILABLE.equals(failure.reason())) {
+      // a database outage: the message store logs it once when it starts and once when it ends
+      return "the account service cannot reach its database; reconnect later";
     }
     if (failure.code() == BusFailure.UNAVAILABLE) {
       LOG.warn("account service unavailable while authenticating a wnet peer: {}", failure.text());
