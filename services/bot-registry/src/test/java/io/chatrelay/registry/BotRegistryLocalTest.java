@@ -236,7 +236,7 @@ class BotRegistryLocalTest {
     BotRegistry direct = new BotRegistry(vertx, LocalNameTable.of(vertx), view, new LivenessProbe(vertx, view, config),
       Clock.systemUTC(), NodeOps.of(vertx).meters());
     BotOwner owner = new BotOwner("test.nowhere.leaving", "conn", "leaving-node", "tester");
-    direct.register(Sender.UNVERIFIED, "Leaver", owner)
+    direct.register(new Sender("leaving-node", null), "Leaver", owner)
       .map(r -> "registered").recover(t -> Future.succeededFuture(BusFailure.from(t).reason()))
       .compose(outcome -> LocalNameTable.of(vertx).get("Leaver").map(stored -> {
         test.verify(() -> {
