@@ -76,12 +76,12 @@ final class BotRegistry {
   }
 
   /**
-   * Frees the name if {@code owner} still holds it. The holder is told ({@link WnetDelivery.NameRemoved}) unless
-   * the request comes from its own node, which cannot be known before requests are signed: until then it is
-   * always told (when its own connection ended, nobody is left to receive it).
+   * Frees the name if {@code owner} still holds it; only the owner's own node may ask (403 {@code not-your-node}),
+   * so the holder's own release gets no notice. (An administrator's {@link #kick} tells the holder.)
    */
   Future<Boolean> unregister(Sender sender, String name, BotOwner owner) {
-    if (!sender.mayActFor(owner)) return Future.failedFuture(notYourNode(owner));
+    BusFailure refused = sender.refusalFor(owner);
+    if (refused != null) return Future.failedFuture(refused.exception());
     return free(name, owner).onSuccess(removed -> {
       if (removed && !sender.isNodeOf(owner)) tellHolder(name, owner, "unregistered");
     });
@@ -186,17 +186,19 @@ final class BotRegistry {
   }
 
   /**
-   * The sender may act for {@code owner}, whose node is a live member; a registry on a node that is itself leaving
-   * answers 503, since its view says no node is live.
+   * {@code owner}'s node is a live member (409 {@code unknown-node}; a registry on a node that is itself leaving
+   * answers 503, since its view says no node is live), and the sender is that node (403, see {@link Sender}).
    */
   private Future<Void> admit(Sender sender, BotOwner owner) {
-    if (!sender.mayActFor(owner)) return Future.failedFuture(notYourNode(owner));
-    if (cluster.isMember(owner.node())) return Future.succeededFuture();
-    if (!cluster.isMember(cluster.nodeId())) {
-      return Future.failedFuture(BusFailure.of(BusFailure.UNAVAILABLE, "unavailable",
-        "this node is leaving the cluster; retry").exception());
+    if (!cluster.isMember(owner.node())) {
+      if (!cluster.isMember(cluster.nodeId())) {
+        return Future.failedFuture(BusFailure.of(BusFailure.UNAVAILABLE, "unavailable",
+          "this node is leaving the cluster; retry").exception());
+      }
+      return Future.failedFuture(notAMember(owner));
     }
-    return Future.failedFuture(notAMember(owner));
+    BusFailure refused = sender.refusalFor(owner);
+    return refused == null ? Future.succeededFuture() : Future.failedFuture(refused.exception());
   }
 
   private Future<ClaimResult> claim(String name, BotOwner owner) {
@@ -264,11 +266,6 @@ final class BotRegistry {
   private static BusFailure.BusFailureException notAMember(BotOwner owner) {
     return BusFailure.of(BusFailure.CONFLICT, "unknown-node",
       "the owner's node " + owner.node() + " is not a live member of the cluster").exception();
-  }
-
-  private static BusFailure.BusFailureException notYourNode(BotOwner owner) {
-    return BusFailure.of(BusFailure.DENIED, "not-your-node",
-      "only the owner's node " + owner.node() + " may claim or release its names").exception();
   }
 
   private static BusFailure.BusFailureException unknownBot(String text) {

@@ -4,6 +4,8 @@ import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.BusGrant;
+import io.chatrelay.shared.bus.BusKey;
 import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.cluster.HazelcastClusterView;
@@ -13,6 +15,7 @@ import io.chatrelay.shared.wnet.ClaimResult;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +37,7 @@ public final class BotRegistryVerticle extends VerticleBase {
   private final ServiceContext ctx;
   private BotRegistry registry;
   private LivenessProbe probe;
+  private BusKey key;
   private NameTable.Subscription watching;
   /** The cluster view cannot drop listeners: a stopped instance ignores membership changes. */
   private volatile boolean stopped;
@@ -48,6 +52,7 @@ public final class BotRegistryVerticle extends VerticleBase {
     ClusterView cluster = ctx.cluster();
     NameTable table = nameTable(cluster);
     probe = new LivenessProbe(vertx, cluster, ctx.config());
+    key = BusKey.of(vertx);
     registry = new BotRegistry(vertx, table, cluster, probe, ctx.clock(), ctx.meters());
     // Watch before the first snapshot, so no change falls between the two.
     return table.watch(change -> context.runOnContext(v -> {
@@ -66,7 +71,7 @@ public final class BotRegistryVerticle extends VerticleBase {
         bind(Addresses.WNET_LOOKUP, this::lookup),
         bind(Addresses.WNET_SEARCH, this::search),
         bind(Addresses.WNET_LIST, this::list),
-        bind(Addresses.WNET_KICK, this::kick))))
+        vertx.eventBus().<JsonObject>consumer(Addresses.WNET_KICK, Replies.handleMessage(this::kick)).completion())))
       .onSuccess(v -> LOG.info("bot registry ready on node {} ({})", cluster.nodeId(),
         cluster.clustered() ? "cluster-wide Hazelcast name table" : "local name table"))
       .recover(failure -> stop().transform(ignored -> Future.failedFuture(failure)));
@@ -99,7 +104,7 @@ public final class BotRegistryVerticle extends VerticleBase {
   /** Binds {@code handler}; {@link Replies#handle} checks that the body is a JSON object. */
   private Future<Void> bind(String address, BiFunction<Sender, JsonObject, Future<JsonObject>> handler) {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address,
-      msg -> Replies.handle(body -> handler.apply(Sender.of(msg), body)).handle(msg));
+      Replies.handleMessage((msg, body) -> handler.apply(Sender.of(msg, key, ctx.cluster()), body)));
     return consumer.completion();
   }
 
@@ -138,8 +143,11 @@ public final class BotRegistryVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> kick(Sender sender, JsonObject body) {
-    return registry.kick(Replies.requireString(body, "name")).map(BotRegistration::toJson);
+  /** Administrators only: the request carries an admin grant (403 {@code unauthenticated} / {@code bad-grant}). */
+  private Future<JsonObject> kick(Message<JsonObject> msg, JsonObject body) {
+    BusGrant.require(key, msg, BusGrant.ADMIN);
+    String name = Replies.requireString(body, "name");
+    return registry.kick(name).map(BotRegistration::toJson);
   }
 
   private static BotOwner owner(JsonObject body, String field) {

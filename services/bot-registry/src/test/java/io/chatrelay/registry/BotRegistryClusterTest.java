@@ -235,7 +235,7 @@ class BotRegistryClusterTest {
           });
           return outcome;
         }))
-      .compose(r -> cluster.client(2).unregister("Legacy", legacy))
+      .compose(r -> cluster.client(1).unregister("Legacy", legacy))
       .onComplete(test.succeeding(removed -> test.verify(() -> {
         assertThat(removed).isTrue();
         test.completeNow();

@@ -186,22 +186,25 @@ class BotRegistryLocalTest {
   }
 
   @Test
-  void aHolderThatLosesItsNameToATakeoverOrAnotherPartysUnregisterIsTold(Vertx vertx, VertxTestContext test) {
+  void aHolderThatLosesItsNameToATakeoverOrAKickIsToldButNotOfItsOwnRelease(Vertx vertx, VertxTestContext test) {
     EndpointPeer.start(vertx, NOT_ALIVE)
       .compose(peer -> {
         BotOwner takenOver = peer.owner(cluster.nodeId());
-        BotOwner unregistered = peer.owner(cluster.nodeId());
+        BotOwner kicked = peer.owner(cluster.nodeId());
+        BotOwner released = peer.owner(cluster.nodeId());
         return registry.register("Told", takenOver)
           .compose(r -> registry.takeover("Told", owner("newcomer"), takenOver))
-          .compose(r -> registry.register("Victim", unregistered))
-          // Any party that read the owner (a lookup answers it) can ask; the holder must at least hear of it.
-          .compose(r -> registry.unregister("Victim", unregistered))
+          .compose(r -> registry.register("Victim", kicked))
+          .compose(r -> registry.kick("Victim"))
+          // its own node's release: only that node may release, and it knows already
+          .compose(r -> registry.register("Leaving", released))
+          .compose(r -> registry.unregister("Leaving", released))
           .compose(r -> Polling.until(vertx, () -> Future.succeededFuture(peer.deliveries()), l -> l.size() >= 2, 2000))
           .map(notices -> {
             test.verify(() -> assertThat(notices).containsExactlyInAnyOrder(
               new WnetDelivery.NameRemoved(takenOver.conn(), "Told", "taken-over").toJson(),
-              new JsonObject().put("kind", "removed").put("to", unregistered.conn()).put("bot", "Victim")
-                .put("reason", "unregistered")));
+              new JsonObject().put("kind", "removed").put("to", kicked.conn()).put("bot", "Victim")
+                .put("reason", "kicked")));
             return notices;
           });
       })
@@ -236,7 +239,7 @@ class BotRegistryLocalTest {
     BotRegistry direct = new BotRegistry(vertx, LocalNameTable.of(vertx), view, new LivenessProbe(vertx, view, config),
       Clock.systemUTC(), NodeOps.of(vertx).meters());
     BotOwner owner = new BotOwner("test.nowhere.leaving", "conn", "leaving-node", "tester");
-    direct.register(Sender.UNVERIFIED, "Leaver", owner)
+    direct.register(new Sender("leaving-node", null), "Leaver", owner)
       .map(r -> "registered").recover(t -> Future.succeededFuture(BusFailure.from(t).reason()))
       .compose(outcome -> LocalNameTable.of(vertx).get("Leaver").map(stored -> {
         test.verify(() -> {
@@ -473,7 +476,7 @@ class BotRegistryLocalTest {
     List<Future<ClaimResult>> registrations = new ArrayList<>();
     names.forEach(n -> registrations.add(registry.register(n, owner(n))));
     Future.all(registrations)
-      .compose(all -> registry.unregister("zed", new BotOwner("x", "y", "z", null)))
+      .compose(all -> registry.unregister("zed", owner("not-the-holder")))
       .compose(notRemoved -> Future.all(List.of(registry.search(""), registry.search("al"), registry.search("Al"),
         registry.search("alp"), registry.search("q"), registry.search("alphabetically"))))
       .onComplete(test.succeeding(all -> test.verify(() -> {

@@ -131,18 +131,29 @@ class BusBotTest {
   }
 
   @Test
-  void aBusBotWhoseNameAnotherMemberUnregistersIsTold(VertxTestContext test) {
+  void anotherMemberCannotReleaseABusBotsNameAndAKickedBotIsTold(VertxTestContext test) {
     Vertx botSide = cluster.node(1).vertx();
     BusBot bot = new BusBot(botSide, cluster.nodeId(1), "Evicted", "system");
     Promise<String> removed = Promise.promise();
     bot.onNameRemoved(removed::tryComplete);
     botSide.runOnContext(v -> bot.register()
       .compose(registered -> cluster.client(0).lookup("Evicted"))
-      // Member 0 is not the bot's node: today nothing stops it, but the bot must hear of it.
-      .compose(owner -> cluster.client(0).unregister("Evicted", owner))
-      .compose(unregistered -> removed.future())
+      // Member 0 is not the bot's node: its release is refused, the bot keeps the name.
+      .compose(owner -> cluster.client(0).unregister("Evicted", owner).map(r -> "released: " + r)
+        .recover(t -> Future.succeededFuture(BusFailure.from(t).code() + " " + BusFailure.from(t).reason())))
+      .compose(outcome -> cluster.client(0).lookup("Evicted").map(holder -> {
+        test.verify(() -> {
+          assertThat(outcome).isEqualTo("403 not-your-node");
+          assertThat(holder).isEqualTo(bot.owner());
+          assertThat(removed.future().isComplete()).isFalse();
+        });
+        return holder;
+      }))
+      // An administrator's kick (from any member) frees it, and the bot hears of it.
+      .compose(holder -> cluster.client(0).kick("Evicted"))
+      .compose(kicked -> removed.future())
       .compose(reason -> {
-        test.verify(() -> assertThat(reason).isEqualTo("unregistered"));
+        test.verify(() -> assertThat(reason).isEqualTo("kicked"));
         // The bot stopped receiving: its address has no consumer left on its node.
         return Polling.until(botSide, () -> botSide.eventBus()
             .request(bot.owner().address(), new WnetDelivery.IsAlive(bot.owner().conn(), "Evicted", 300).toJson(),

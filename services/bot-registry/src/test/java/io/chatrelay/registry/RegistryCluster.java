@@ -48,6 +48,19 @@ final class RegistryCluster {
     });
   }
 
+  /**
+   * Starts the next member with a bus key of its own (a member that joined without the cluster's key) and no
+   * registry; it counts as member {@code index} for {@link #node}, {@link #nodeId} and {@link #client}.
+   */
+  Future<Integer> startStranger() {
+    int index = nodes.size();
+    return cluster.start(index, java.util.Map.of("cluster.bus-key", "a-key-that-is-not-the-clusters-" + java.util.UUID.randomUUID()))
+      .map(node -> {
+        nodes.add(node);
+        return index;
+      });
+  }
+
   /** Deploys one more registry instance on member {@code index}; completes with its deployment id. */
   Future<String> deployRegistry(int index) {
     NodeBootstrap.Node node = nodes.get(index);

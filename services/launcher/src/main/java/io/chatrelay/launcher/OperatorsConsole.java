@@ -1,9 +1,8 @@
 package io.chatrelay.launcher;
 
-import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.AdminRequests;
 import io.chatrelay.shared.bus.BusFailure;
-import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.ops.NodeReports;
 import io.chatrelay.shared.service.ServiceContext;
@@ -39,7 +38,8 @@ import java.util.function.Function;
  * The operators' page ({@code /} on the admin port) and the JSON API it uses ({@code /api/...}), behind the
  * administrator's key ({@code tchatator.admin-api-key}, sent as {@code Authorization: Bearer <key>}; read at each
  * request, so a reload applies). Everything goes through the event bus: the nodes' status addresses, the bot
- * registry, the message store with the settings-file administrator as actor. Endpoints: docs/console.md.
+ * registry, the message store's {@code chatrelay.admin.*} addresses with an admin grant (the settings-file
+ * administrator acts). Endpoints: docs/console.md.
  */
 final class OperatorsConsole {
   static final String API = "/api";
@@ -73,15 +73,15 @@ final class OperatorsConsole {
     router.get(API + "/bots").handler(rc -> answer(rc, bots(rc.queryParams().get("prefix"))));
     router.post(API + "/bots/:name/kick").handler(rc -> answer(rc, registry.kick(rc.pathParam("name"))
       .map(kicked -> new JsonObject().put("kicked", kicked.toJson()))));
-    router.get(API + "/accounts").handler(rc -> answer(rc, request(Addresses.ACCOUNTS_LIST, new JsonObject())));
-    router.post(API + "/accounts").handler(rc -> withBody(rc, body -> request(Addresses.ACCOUNTS_CREATE, body), 201));
+    router.get(API + "/accounts").handler(rc -> answer(rc, admin(Addresses.ADMIN_ACCOUNTS_LIST, new JsonObject())));
+    router.post(API + "/accounts").handler(rc -> withBody(rc, body -> admin(Addresses.ADMIN_ACCOUNTS_CREATE, body), 201));
     router.post(API + "/accounts/:id/rotate-key").handler(rc -> withId(rc, id ->
       request(Addresses.ACCOUNTS_GET, new JsonObject().put("id", id))
-        .compose(account -> request(Addresses.ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", account.getString("name"))))));
+        .compose(account -> admin(Addresses.ADMIN_ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", account.getString("name"))))));
     router.post(API + "/accounts/:id/ban").handler(rc -> withId(rc, id ->
-      send(new MessageRequest.Ban(AccountInfo.SETTINGS_ADMIN, id))));
+      admin(Addresses.ADMIN_ACCOUNTS_BAN, new JsonObject().put("userId", id))));
     router.post(API + "/accounts/:id/unban").handler(rc -> withId(rc, id ->
-      send(new MessageRequest.Unban(AccountInfo.SETTINGS_ADMIN, id))));
+      admin(Addresses.ADMIN_ACCOUNTS_UNBAN, new JsonObject().put("userId", id))));
     router.get(API + "/refusals").handler(rc -> answer(rc, refusals()));
     router.route(API + "/*").handler(rc -> fail(rc, 404, "not-found", "no such endpoint: " + rc.request().method() + " "
       + rc.request().path() + " (see docs/console.md)"));
@@ -197,8 +197,9 @@ final class OperatorsConsole {
       .map(Message::body);
   }
 
-  private Future<JsonObject> send(MessageRequest request) {
-    return request(request.address(), request.toJson());
+  /** A {@code chatrelay.admin.*} request, with an admin grant (the caller has checked the administrator's key). */
+  private Future<JsonObject> admin(String address, JsonObject body) {
+    return AdminRequests.request(ctx.vertx(), address, body, REQUEST_TIMEOUT_MS);
   }
 
   private void withId(RoutingContext rc, Function<Long, Future<JsonObject>> call) {

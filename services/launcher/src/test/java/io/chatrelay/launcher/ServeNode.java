@@ -73,7 +73,9 @@ final class ServeNode {
     if (clusterName != null) {
       args.addAll(List.of("--cluster", "--cluster-members", clusterMembers, "--cluster-port", String.valueOf(hazelcastPort),
         "--cluster-interface", "127.0.0.1", "--eventbus-host", "127.0.0.1", "--eventbus-port", String.valueOf(eventbusPort),
-        "--set", "cluster.name=" + clusterName, "--set", "cluster.port-auto-increment=false"));
+        "--set", "cluster.name=" + clusterName, "--set", "cluster.port-auto-increment=false",
+        // the same bus key on every node of this cluster (a throwaway one: production passes it by environment)
+        "--set", "cluster.bus-key=bus-key-of-" + clusterName));
     }
     Map<String, String> all = new LinkedHashMap<>();
     all.put("node.data-dir", dataDir().toString());

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -60,11 +61,16 @@ public final class StoreRequests {
    * into 503 {@code store-unavailable}.
    */
   public Handler<Message<JsonObject>> handle(Function<JsonObject, Future<JsonObject>> handler) {
-    return Replies.handle(body -> {
+    return handleMessage((msg, body) -> handler.apply(body));
+  }
+
+  /** As {@link #handle}, for a handler that also reads the request itself (its grant header). */
+  public Handler<Message<JsonObject>> handleMessage(BiFunction<Message<JsonObject>, JsonObject, Future<JsonObject>> handler) {
+    return Replies.handleMessage((msg, body) -> {
       inFlight.incrementAndGet();
       Future<JsonObject> result;
       try {
-        result = handler.apply(body);
+        result = handler.apply(msg, body);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

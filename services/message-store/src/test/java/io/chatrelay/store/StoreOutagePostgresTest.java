@@ -1,5 +1,6 @@
 package io.chatrelay.store;
 
+import io.chatrelay.shared.testing.Granted;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
@@ -83,7 +84,7 @@ class StoreOutagePostgresTest {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body).map(Message::body);
+    return Granted.request(vertx, address, body);
   }
 
   /** Fails unless {@code call} is refused 503 store-unavailable (with retryAfterMs) within the bound. */
@@ -118,8 +119,8 @@ class StoreOutagePostgresTest {
     ServiceContext service = new ServiceContext(vertx, new LiveConfig(cfg), new LocalClusterView(), Clock.systemUTC());
     AccountInfo[] people = new AccountInfo[2];
     vertx.deployVerticle(new MessageStoreVerticle(service))
-      .compose(id -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "olga").put("role", "member")))
-      .compose(olga -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "shop").put("role", "professional"))
+      .compose(id -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "olga").put("role", "member")))
+      .compose(olga -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "shop").put("role", "professional"))
         .map(shop -> {
           people[0] = AccountInfo.fromJson(olga);
           people[1] = AccountInfo.fromJson(shop);

@@ -1,5 +1,6 @@
 package io.chatrelay.store;
 
+import io.chatrelay.shared.testing.Granted;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
@@ -61,7 +62,7 @@ class StoreStopPostgresTest {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body).map(Message::body);
+    return Granted.request(vertx, address, body);
   }
 
   /** A deployed store, two accounts made through it, and the helper pool. */
@@ -71,9 +72,9 @@ class StoreStopPostgresTest {
     return vertx.deployVerticle(new MessageStoreVerticle(ctx)).compose(id -> Database.open(vertx, cfg)
       .compose(db -> {
         helper = db;
-        return request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "mia").put("role", "member"));
+        return request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "mia").put("role", "member"));
       })
-      .compose(mia -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "bakery").put("role", "professional"))
+      .compose(mia -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "bakery").put("role", "professional"))
         .map(bakery -> {
           people[0] = AccountInfo.fromJson(mia);
           people[1] = AccountInfo.fromJson(bakery);

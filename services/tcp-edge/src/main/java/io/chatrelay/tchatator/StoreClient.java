@@ -2,6 +2,7 @@ package io.chatrelay.tchatator;
 
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BusKey;
 import io.chatrelay.shared.bus.MessageRequest;
 
 import io.vertx.core.Future;
@@ -20,9 +21,11 @@ import java.util.function.Supplier;
 final class StoreClient {
   private final EventBus bus;
   private final Supplier<TchatatorSettings> settings;
+  private final BusKey key;
 
-  StoreClient(EventBus bus, Supplier<TchatatorSettings> settings) {
+  StoreClient(EventBus bus, BusKey key, Supplier<TchatatorSettings> settings) {
     this.bus = bus;
+    this.key = key;
     this.settings = settings;
   }
 
@@ -32,8 +35,14 @@ final class StoreClient {
     return bus.<JsonObject>request(Addresses.ACCOUNTS_AUTHENTICATE, request, options()).map(m -> AccountInfo.fromJson(m.body()));
   }
 
+  /**
+   * Sends {@code request} with an actor grant for its actor, signed here: the edge vouches for the account its
+   * session authenticated (or for the settings-file administrator it checked itself). Signed at each request, so
+   * a grant never outlives its minute however long the session lasts.
+   */
   Future<JsonObject> request(MessageRequest request) {
-    return bus.<JsonObject>request(request.address(), request.toJson(), options()).map(Message::body);
+    DeliveryOptions options = BusKey.carrying(options(), key.actorGrant(request.actor()));
+    return bus.<JsonObject>request(request.address(), request.toJson(), options).map(Message::body);
   }
 
   private DeliveryOptions options() {

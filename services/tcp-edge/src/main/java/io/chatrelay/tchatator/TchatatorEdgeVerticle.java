@@ -2,6 +2,7 @@ package io.chatrelay.tchatator;
 
 import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.Addresses;
+import io.chatrelay.shared.bus.BusKey;
 import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.MessageView;
 import io.chatrelay.shared.config.ChatrelayConfig;
@@ -81,7 +82,7 @@ public final class TchatatorEdgeVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Supplier<TchatatorSettings> settings = TchatatorSettings.live(ctx.config());
-    edge = new EdgeResources(vertx, settings, new StoreClient(vertx.eventBus(), settings),
+    edge = new EdgeResources(vertx, settings, new StoreClient(vertx.eventBus(), BusKey.of(vertx), settings),
       new TchatatorLog(vertx, settings, ctx.clock()),
       new SessionRegistry(ctx.meters().connections(ChatrelayMeters.PROTOCOL_TCHATATOR)),
       ctx.meters().messagesRelayed(ChatrelayMeters.PROTOCOL_TCHATATOR));

@@ -1,5 +1,6 @@
 package io.chatrelay.tchatator;
 
+import io.chatrelay.shared.bus.AdminRequests;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.cluster.ClusterView;
 import io.chatrelay.shared.config.ChatrelayConfig;
@@ -48,8 +49,8 @@ final class EdgeFixture {
   }
 
   static Future<Account> createAccount(Vertx vertx, String name, String role) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", name).put("role", role))
-      .map(m -> new Account(m.body().getLong("id"), name, m.body().getString("apiKey")));
+    return AdminRequests.createAccount(vertx, name, role, null)
+      .map(body -> new Account(body.getLong("id"), name, body.getString("apiKey")));
   }
 
   static int port(ChatrelayConfig cfg) {

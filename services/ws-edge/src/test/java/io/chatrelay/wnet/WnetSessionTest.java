@@ -1,5 +1,7 @@
 package io.chatrelay.wnet;
 
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.chatrelay.shared.bus.BusKey;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.cluster.LocalClusterView;
@@ -296,7 +298,8 @@ class WnetSessionTest {
       String nodeId = slow.context().cluster().nodeId();
       BotOwner ghost = new BotOwner(Addresses.wnetNode(nodeId), "connection-closed-long-ago", nodeId, "carol");
       JsonObject claim = new JsonObject().put("name", "Ghost").put("owner", ghost.toJson());
-      JsonObject registered = Await.result(other.eventBus().<JsonObject>request(Addresses.WNET_REGISTER, claim).map(Message::body));
+      JsonObject registered = Await.result(other.eventBus().<JsonObject>request(Addresses.WNET_REGISTER, claim,
+        BusKey.carrying(new DeliveryOptions(), BusKey.of(other).nodeGrant())).map(Message::body));
       assertThat(registered.getString("result")).isEqualTo("added");
 
       WsPeer newcomer = slow.connect(WsPeer.passwordCookie("carol", "carol-pass"));

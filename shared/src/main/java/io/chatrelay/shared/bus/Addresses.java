@@ -10,12 +10,6 @@ public final class Addresses {
   }
 
   // ---- accounts (message-store) ----
-  /** {@code {name, role, password?}} -> {@code {id, name, role, apiKey}} (the API key is shown only here). */
-  public static final String ACCOUNTS_CREATE = "chatrelay.accounts.create";
-  /** {@code {}} -> {@code {accounts: [{id, name, role, createdAt}]}} */
-  public static final String ACCOUNTS_LIST = "chatrelay.accounts.list";
-  /** {@code {name}} -> {@code {id, name, role, apiKey}} with a new API key; the old one stops working. */
-  public static final String ACCOUNTS_ROTATE_KEY = "chatrelay.accounts.rotate-key";
   /**
    * {@code {type:"password", username, password}} or {@code {type:"token", apiKey}} -> {@code {id, name, role}};
    * fails 401 {@code bad-credentials}.
@@ -28,6 +22,21 @@ public final class Addresses {
    * {@code {event:"key-rotated"|"banned"|"unbanned", id, name, at}}): edges end the sessions it invalidates.
    */
   public static final String ACCOUNTS_EVENTS = "chatrelay.accounts.events";
+
+  // ---- account administration (message-store): only with an admin grant (BusGrant), see AdminRequests ----
+  /** {@code {name, role, password?}} -> {@code {id, name, role, apiKey}} (the API key is shown only here). */
+  public static final String ADMIN_ACCOUNTS_CREATE = "chatrelay.admin.accounts.create";
+  /** {@code {}} -> {@code {accounts: [{id, name, role, createdAt}]}} */
+  public static final String ADMIN_ACCOUNTS_LIST = "chatrelay.admin.accounts.list";
+  /**
+   * {@code {name}} -> {@code {id, name, role, apiKey}} with a new API key; the old one stops working (and the
+   * sessions it opened end: {@code key-rotated} on {@link #ACCOUNTS_EVENTS}).
+   */
+  public static final String ADMIN_ACCOUNTS_ROTATE_KEY = "chatrelay.admin.accounts.rotate-key";
+  /** {@code {userId}} -> {@link BanInfo}: bans as the settings-file administrator (as {@link #MESSAGES_BAN}). */
+  public static final String ADMIN_ACCOUNTS_BAN = "chatrelay.admin.accounts.ban";
+  /** {@code {userId}} -> {@link BanInfo} of the ban lifted (as {@link #MESSAGES_UNBAN}). */
+  public static final String ADMIN_ACCOUNTS_UNBAN = "chatrelay.admin.accounts.unban";
 
   // ---- wnet bot registry (bot-registry) ----
   /** {@code {name, owner}} -> {@code {result:"added"}} or {@code {result:"occupied", owner}}. */

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** Glue between request handlers that return futures and event-bus replies. */
@@ -20,6 +21,12 @@ public final class Replies {
    * such, any other exception as {@code 500 internal} (and logged, since it is our bug, not the caller's).
    */
   public static io.vertx.core.Handler<Message<JsonObject>> handle(Function<JsonObject, Future<JsonObject>> handler) {
+    return handleMessage((msg, body) -> handler.apply(body));
+  }
+
+  /** As {@link #handle(Function)}, for a handler that also reads the request itself (its headers: grants). */
+  public static io.vertx.core.Handler<Message<JsonObject>> handleMessage(
+    BiFunction<Message<JsonObject>, JsonObject, Future<JsonObject>> handler) {
     return msg -> {
       Future<JsonObject> result;
       try {
@@ -29,7 +36,7 @@ public final class Replies {
         if (!(body instanceof JsonObject json)) {
           throw BusFailure.of(BusFailure.BAD_REQUEST, "bad-request", "the request body must be a JSON object").exception();
         }
-        result = handler.apply(json);
+        result = handler.apply(msg, json);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

@@ -1,5 +1,6 @@
 package io.chatrelay.shared.cluster;
 
+import io.chatrelay.shared.bus.BusKey;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.bus.WnetDeliveryCodec;
 import io.chatrelay.shared.ops.NodeOps;
@@ -94,10 +95,17 @@ public final class NodeBootstrap {
     }
     long checkTimeoutMs = cfg.getLong("admin.check-timeout-ms");
     if (!cfg.getBoolean("cluster.enabled")) {
+      BusKey key = BusKey.fromConfig(cfg, null);
       Vertx vertx = builder.with(options).build();
       NodeOps.install(vertx, registry, checkTimeoutMs);
       WnetDeliveryCodec.register(vertx);
+      BusKey.install(vertx, key);
       return Future.succeededFuture(new Node(vertx, new LocalClusterView(), null));
+    }
+    try {
+      BusKey.fromConfig(cfg, null);     // refuse a missing or short key before joining
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
     }
     EventBusOptions bus = options.getEventBusOptions();
     String host = cfg.getString("cluster.eventbus-host");
@@ -130,6 +138,7 @@ public final class NodeBootstrap {
           NodeOps.install(vertx, registry, checkTimeoutMs);
           WnetDeliveryCodec.register(vertx);
           HazelcastClusterView view = new HazelcastClusterView(manager);
+          BusKey.install(vertx, BusKey.fromConfig(cfg, view.nodeId()));
           LOG.info("joined cluster '{}' as node {} ({} members{}) in {} ms", cfg.getString("cluster.name"),
             view.nodeId(), view.members().size(), member == null ? "" : ", as a lite member",
             (System.nanoTime() - started) / 1_000_000);

@@ -3,6 +3,7 @@ package io.chatrelay.shared.wnet;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BotOwner;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.BusKey;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +20,8 @@ import java.util.List;
 /**
  * Typed calls to the wnet bot registry ({@code Addresses.WNET_*}). Every failure is a
  * {@link BusFailure.BusFailureException}: the registry's own (400 {@code bad-name}, 404 {@code unknown-bot}) or
- * 503 when no registry answers.
+ * 503 when no registry answers. Claims and releases are signed as this process's node, kicks as the administrator
+ * (with this process's {@link BusKey}).
  */
 public final class BotRegistryClient {
   /** A takeover may wait for the previous owner's whole isalive window; keep this above it. */
@@ -33,18 +35,18 @@ public final class BotRegistryClient {
 
   /** Claims a free name: {@code added}, or {@code occupied} with the current holder. */
   public Future<ClaimResult> register(String name, BotOwner owner) {
-    return request(Addresses.WNET_REGISTER, claim(name, owner), new DeliveryOptions()).map(ClaimResult::fromJson);
+    return request(Addresses.WNET_REGISTER, claim(name, owner), asThisNode(new DeliveryOptions())).map(ClaimResult::fromJson);
   }
 
   /** Takes the name from {@code previous} if it is dead: {@code added}, {@code alive} or {@code occupied}. */
   public Future<ClaimResult> takeover(String name, BotOwner owner, BotOwner previous) {
     return request(Addresses.WNET_TAKEOVER, claim(name, owner).put("previous", previous.toJson()),
-      new DeliveryOptions().setSendTimeout(TAKEOVER_TIMEOUT_MS)).map(ClaimResult::fromJson);
+      asThisNode(new DeliveryOptions().setSendTimeout(TAKEOVER_TIMEOUT_MS))).map(ClaimResult::fromJson);
   }
 
   /** Releases the name if {@code owner} still holds it; true when it did. */
   public Future<Boolean> unregister(String name, BotOwner owner) {
-    return request(Addresses.WNET_UNREGISTER, claim(name, owner), new DeliveryOptions())
+    return request(Addresses.WNET_UNREGISTER, claim(name, owner), asThisNode(new DeliveryOptions()))
       .map(reply -> reply.getBoolean("removed", false));
   }
 
@@ -78,8 +80,17 @@ public final class BotRegistryClient {
 
   /** Frees {@code name} whoever holds it (administrators only); the registration removed, or 404 {@code unknown-bot}. */
   public Future<BotRegistration> kick(String name) {
-    return request(Addresses.WNET_KICK, new JsonObject().put("name", name), new DeliveryOptions())
+    return request(Addresses.WNET_KICK, new JsonObject().put("name", name),
+      BusKey.carrying(new DeliveryOptions(), BusKey.of(vertx).adminGrant()))
       .map(BotRegistration::fromJson);
+  }
+
+  /**
+   * Claims and releases carry a node grant of this process ({@link BusKey#nodeGrant}): the registry lets a node act
+   * only for owners on itself. Signed at each request (a grant lives one minute).
+   */
+  private DeliveryOptions asThisNode(DeliveryOptions options) {
+    return BusKey.carrying(options, BusKey.of(vertx).nodeGrant());
   }
 
   private static JsonObject claim(String name, BotOwner owner) {

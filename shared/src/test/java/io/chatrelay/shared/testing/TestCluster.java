@@ -15,6 +15,8 @@ import java.util.UUID;
  */
 public final class TestCluster {
   private final String name = "chatrelay-test-" + UUID.randomUUID();
+  /** The cluster's {@code cluster.bus-key}: every member gets it unless {@code extra} says otherwise. */
+  private final String busKey = "test-bus-key-" + UUID.randomUUID();
   private final int basePort;
   private final int size;
   private final List<NodeBootstrap.Node> started = new ArrayList<>();
@@ -40,6 +42,7 @@ public final class TestCluster {
       "cluster.members", members,
       "cluster.interface", "127.0.0.1",
       "cluster.eventbus-host", "127.0.0.1",
+      "cluster.bus-key", busKey,
       "cluster.max-no-heartbeat-seconds", 5));
     for (Map.Entry<String, ?> e : extra.entrySet()) cfg = cfg.with(e.getKey(), e.getValue());
     return cfg;
@@ -49,9 +52,22 @@ public final class TestCluster {
     return config(index, Map.of());
   }
 
+  /** This cluster's bus key. */
+  public String busKey() {
+    return busKey;
+  }
+
   /** Starts member {@code index}; it is closed by {@link #close()}. */
   public Future<NodeBootstrap.Node> start(int index) {
-    return NodeBootstrap.start(config(index)).onSuccess(n -> {
+    return start(index, Map.of());
+  }
+
+  /**
+   * Starts member {@code index} with {@code extra} settings (e.g. another {@code cluster.bus-key}: a member that
+   * joins without the cluster's key); it is closed by {@link #close()}.
+   */
+  public Future<NodeBootstrap.Node> start(int index, Map<String, ?> extra) {
+    return NodeBootstrap.start(config(index, extra)).onSuccess(n -> {
       synchronized (started) {
         started.add(n);
       }

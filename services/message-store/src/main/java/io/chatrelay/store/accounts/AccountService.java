@@ -4,6 +4,8 @@ import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.BusGrant;
+import io.chatrelay.shared.bus.BusKey;
 import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.bus.Role;
 import io.chatrelay.shared.service.ServiceContext;
@@ -12,13 +14,16 @@ import io.chatrelay.store.db.Database;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The {@code chatrelay.accounts.*} event-bus API over an {@link AccountStore}; shapes in {@link Addresses} and
@@ -32,22 +37,32 @@ public final class AccountService {
   private final AccountStore store;
   private final StoreRequests requests;
   private final Clock clock;
+  private final BusKey key;
 
   public AccountService(Database db, ServiceContext ctx, StoreRequests requests) {
     this.store = new AccountStore(ctx.vertx(), db, ctx.config(), ctx.clock());
     this.requests = requests;
     this.clock = ctx.clock();
+    this.key = BusKey.of(ctx.vertx());
   }
 
   /** Registers the handlers; the caller awaits each consumer's {@code completion()}. */
   public List<MessageConsumer<?>> register(EventBus bus) {
     return List.of(
-      bus.consumer(Addresses.ACCOUNTS_CREATE, requests.handle(this::create)),
-      bus.consumer(Addresses.ACCOUNTS_LIST, requests.handle(this::list)),
-      bus.consumer(Addresses.ACCOUNTS_ROTATE_KEY, requests.handle(this::rotateKey)),
+      bus.consumer(Addresses.ADMIN_ACCOUNTS_CREATE, admin(this::create)),
+      bus.consumer(Addresses.ADMIN_ACCOUNTS_LIST, admin(this::list)),
+      bus.consumer(Addresses.ADMIN_ACCOUNTS_ROTATE_KEY, admin(this::rotateKey)),
       bus.consumer(Addresses.ACCOUNTS_AUTHENTICATE, requests.handle(this::authenticate)),
       bus.consumer(Addresses.ACCOUNTS_GET, requests.handle(this::get)),
       bus.<JsonObject>consumer(Addresses.ACCOUNTS_EVENTS, msg -> accountChanged(msg.body())));
+  }
+
+  /** Account administration: only for a request that carries an admin grant (the launcher's admin API and CLI). */
+  private Handler<Message<JsonObject>> admin(Function<JsonObject, Future<JsonObject>> handler) {
+    return requests.handleMessage((msg, body) -> {
+      BusGrant.require(key, msg, BusGrant.ADMIN);
+      return handler.apply(body);
+    });
   }
 
   private void accountChanged(Object body) {

@@ -3,11 +3,14 @@ package io.chatrelay.store.messages;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.bus.BusFailure;
+import io.chatrelay.shared.bus.BusGrant;
+import io.chatrelay.shared.bus.BusKey;
 import io.chatrelay.shared.bus.MessageDeleted;
 import io.chatrelay.shared.bus.MessagePage;
 import io.chatrelay.shared.bus.MessageReasons;
 import io.chatrelay.shared.bus.MessageRequest;
 import io.chatrelay.shared.bus.MessageView;
+import io.chatrelay.shared.bus.Replies;
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.ops.ChatrelayMeters;
 import io.chatrelay.shared.service.ServiceContext;
@@ -47,6 +50,7 @@ public final class MessageService {
   private final StoreRequests requests;
   private final MessageRepository repo;
   private final Moderation moderation;
+  private final BusKey key;
   private EventBus bus;
 
   public MessageService(Database db, ServiceContext ctx, StoreRequests requests) {
@@ -55,6 +59,7 @@ public final class MessageService {
     this.requests = requests;
     this.repo = new MessageRepository(db.dialect());
     this.moderation = new Moderation(db, ctx, repo);
+    this.key = BusKey.of(ctx.vertx());
   }
 
   /** Registers a consumer per address on {@code bus}, where events are published too. */
@@ -70,21 +75,39 @@ public final class MessageService {
       consumer(Addresses.MESSAGES_BLOCK, MessageRequest.Block::fromJson, moderation::block),
       consumer(Addresses.MESSAGES_UNBLOCK, MessageRequest.Unblock::fromJson, moderation::unblock),
       consumer(Addresses.MESSAGES_BAN, MessageRequest.Ban::fromJson, moderation::ban),
-      consumer(Addresses.MESSAGES_UNBAN, MessageRequest.Unban::fromJson, moderation::unban));
+      consumer(Addresses.MESSAGES_UNBAN, MessageRequest.Unban::fromJson, moderation::unban),
+      adminConsumer(Addresses.ADMIN_ACCOUNTS_BAN, body -> moderation.ban(
+        new MessageRequest.Ban(AccountInfo.SETTINGS_ADMIN, Replies.requireLong(body, "userId")))),
+      adminConsumer(Addresses.ADMIN_ACCOUNTS_UNBAN, body -> moderation.unban(
+        new MessageRequest.Unban(AccountInfo.SETTINGS_ADMIN, Replies.requireLong(body, "userId")))));
   }
 
   /**
    * A consumer whose handler is timed into {@code chatrelay_db_latency_seconds{operation=<last part of the
    * address>}} and whose rate-limit refusals are counted into {@code chatrelay_rate_limit_refusals_total}.
    */
-  private <R> MessageConsumer<JsonObject> consumer(String address, Function<JsonObject, R> parse,
+  private <R extends MessageRequest> MessageConsumer<JsonObject> consumer(String address, Function<JsonObject, R> parse,
                                                   Function<R, Future<JsonObject>> handler) {
     Timer timer = ctx.meters().dbLatency(address.substring(address.lastIndexOf('.') + 1));
-    return bus.consumer(address, requests.handle(body -> {
+    return bus.consumer(address, requests.handleMessage((msg, body) -> {
       long started = System.nanoTime();
-      return handler.apply(parse.apply(body))
+      R request = parse.apply(body);
+      // The actor must be vouched for by the edge that authenticated it (an actor grant signed with the bus key).
+      BusGrant.requireActor(key, msg, request.actor());
+      return handler.apply(request)
         .onComplete(ar -> timer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .onFailure(this::countRateLimitRefusal);
+    }));
+  }
+
+  /**
+   * A {@code chatrelay.admin.*} consumer: the request must carry an admin grant; the administrator is the
+   * settings-file one ({@link AccountInfo#SETTINGS_ADMIN}).
+   */
+  private MessageConsumer<JsonObject> adminConsumer(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return bus.consumer(address, requests.handleMessage((msg, body) -> {
+      BusGrant.require(key, msg, BusGrant.ADMIN);
+      return handler.apply(body);
     }));
   }
 

@@ -1,5 +1,6 @@
 package io.chatrelay.store.accounts;
 
+import io.chatrelay.shared.testing.Granted;
 import io.chatrelay.shared.bus.AccountEvent;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.AccountReasons;
@@ -86,7 +87,7 @@ class AccountServiceTest {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body).map(Message::body);
+    return Granted.request(vertx, address, body);
   }
 
   @ParameterizedTest
@@ -98,9 +99,9 @@ class AccountServiceTest {
     root.addAppender(log);
     long before = System.currentTimeMillis();
     deploy(backend)
-      .compose(v -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "alice").put("role", "member")
+      .compose(v -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "alice").put("role", "member")
         .put("password", PASSWORD)))
-      .compose(alice -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "bob").put("role", "admin"))
+      .compose(alice -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "bob").put("role", "admin"))
         .compose(bob -> {
           assertThat(alice.fieldNames()).containsExactlyInAnyOrder("id", "name", "role", "apiKey");
           assertThat(alice.getString("name")).isEqualTo("alice");
@@ -109,7 +110,7 @@ class AccountServiceTest {
           assertThat(bob.getString("role")).isEqualTo("admin");
           long aliceId = alice.getLong("id");
           JsonObject aliceInfo = new JsonObject().put("id", aliceId).put("name", "alice").put("role", "member");
-          return request(Addresses.ACCOUNTS_LIST, new JsonObject())
+          return request(Addresses.ADMIN_ACCOUNTS_LIST, new JsonObject())
             .map(list -> {
               JsonArray accounts = list.getJsonArray("accounts");
               assertThat(accounts.stream().map(a -> ((JsonObject) a).getString("name"))).containsExactly("alice", "bob");
@@ -129,7 +130,7 @@ class AccountServiceTest {
             .compose(v -> request(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject().put("type", "token")
               .put("apiKey", alice.getString("apiKey"))))
             .map(got -> assertThat(got).isEqualTo(aliceInfo))
-            .compose(v -> request(Addresses.ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", "alice")))
+            .compose(v -> request(Addresses.ADMIN_ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", "alice")))
             .compose(rotated -> {
               assertThat(rotated.copy().put("apiKey", "x")).isEqualTo(aliceInfo.copy().put("apiKey", "x"));
               assertThat(rotated.getString("apiKey")).matches("[0-9a-f]{64}").isNotEqualTo(alice.getString("apiKey"));
@@ -163,23 +164,23 @@ class AccountServiceTest {
   void refusesBadRequestsWithTheDocumentedFailures(Backend backend, VertxTestContext ctx) {
     JsonObject taken = new JsonObject().put("name", "Taken").put("role", "member");
     List<Refusal> refusals = List.of(
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject(), 400, "bad-request"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", 7).put("role", "member"), 400, "bad-request"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "x y").put("role", "member"), 400, "bad-name"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "2024").put("role", "member"), 400, "bad-name"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", "root"), 400, "bad-role"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "zed"), 400, "bad-role"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", 1), 400, "bad-request"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", "member")
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject(), 400, "bad-request"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", 7).put("role", "member"), 400, "bad-request"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "x y").put("role", "member"), 400, "bad-name"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "2024").put("role", "member"), 400, "bad-name"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", "root"), 400, "bad-role"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "zed"), 400, "bad-role"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", 1), 400, "bad-request"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", "member")
         .put("password", "short"), 400, "bad-password"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", "member")
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "zed").put("role", "member")
         .put("password", 12345678), 400, "bad-request"),
-      new Refusal(Addresses.ACCOUNTS_CREATE, taken.copy().put("name", "TAKEN"), 409, "name-taken"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_CREATE, taken.copy().put("name", "TAKEN"), 409, "name-taken"),
       new Refusal(Addresses.ACCOUNTS_GET, new JsonObject().put("id", "1"), 400, "bad-request"),
       new Refusal(Addresses.ACCOUNTS_GET, new JsonObject().put("id", 1.5), 400, "bad-request"),
       new Refusal(Addresses.ACCOUNTS_GET, new JsonObject().put("id", 99999), 404, "unknown-account"),
-      new Refusal(Addresses.ACCOUNTS_ROTATE_KEY, new JsonObject(), 400, "bad-request"),
-      new Refusal(Addresses.ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", "nobody"), 404, "unknown-account"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_ROTATE_KEY, new JsonObject(), 400, "bad-request"),
+      new Refusal(Addresses.ADMIN_ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", "nobody"), 404, "unknown-account"),
       new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject(), 400, "bad-request"),
       new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject().put("type", "cookie"), 400, "bad-request"),
       new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, new JsonObject().put("type", "password").put("username", "Taken"),
@@ -198,12 +199,12 @@ class AccountServiceTest {
       new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Taken", PASSWORD).put("timeoutMs", "10"), 400, "bad-request"),
       new Refusal(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Taken", PASSWORD).put("source", "192.0.2.1")
         .put("timeoutMs", 5000), 401, "bad-credentials"));
-    Future<?> chain = deploy(backend).compose(v -> request(Addresses.ACCOUNTS_CREATE, taken));
+    Future<?> chain = deploy(backend).compose(v -> request(Addresses.ADMIN_ACCOUNTS_CREATE, taken));
     for (Refusal r : refusals) {
       chain = chain.compose(v -> expectFailure(request(r.address(), r.body()), r.code(), r.reason())
         .recover(err -> Future.failedFuture(new AssertionError(r.address() + " " + r.body().encode() + ": " + err.getMessage(), err))));
     }
-    chain.compose(v -> request(Addresses.ACCOUNTS_LIST, new JsonObject()))
+    chain.compose(v -> request(Addresses.ADMIN_ACCOUNTS_LIST, new JsonObject()))
       .map(list -> assertThat(list.getJsonArray("accounts")).hasSize(1))
       .onComplete(ctx.succeedingThenComplete());
   }
@@ -229,12 +230,12 @@ class AccountServiceTest {
     long before = System.currentTimeMillis();
     AccountInfo admin = new AccountInfo(0, "admin", Role.ADMIN);
     consumer.completion().compose(v -> deploy(backend))
-      .compose(v -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "Gina").put("role", "member")
+      .compose(v -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "Gina").put("role", "member")
         .put("password", PASSWORD)))
       .compose(gina -> {
         long id = gina.getLong("id");
         JsonObject oldKey = new JsonObject().put("type", "token").put("apiKey", gina.getString("apiKey"));
-        return request(Addresses.ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", "gina"))
+        return request(Addresses.ADMIN_ACCOUNTS_ROTATE_KEY, new JsonObject().put("name", "gina"))
           .compose(rotated -> events.get(0).future().compose(event -> {
             assertThat(event).isEqualTo(new AccountEvent(AccountEvent.KEY_ROTATED, id, "Gina", event.at()));
             assertThat(event.at()).isBetween(before, System.currentTimeMillis());
@@ -276,7 +277,7 @@ class AccountServiceTest {
   void anAccountEventDropsTheRememberedLoginsOfEveryInstance(Backend backend, VertxTestContext ctx) {
     ChatrelayConfig cfg = databases.config(backend);
     deploy(cfg, 2)
-      .compose(v -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "hugo").put("role", "member")
+      .compose(v -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "hugo").put("role", "member")
         .put("password", PASSWORD)))
       .compose(hugo -> {
         double afterCreate = hashesComputed();
@@ -309,7 +310,7 @@ class AccountServiceTest {
   void failedLoginsFromOneSourceAreThrottled(Backend backend, VertxTestContext ctx) {
     ChatrelayConfig cfg = databases.config(backend).with("accounts.login-throttle.failures-per-address", 2);
     deploy(cfg, 1)
-      .compose(v -> request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", "ivy").put("role", "member")
+      .compose(v -> request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", "ivy").put("role", "member")
         .put("password", PASSWORD)))
       .compose(ivy -> expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE,
           passwordLogin("ivy", "wrong one").put("source", "2001:db8::1").put("timeoutMs", 10_000)), 401, "bad-credentials")

@@ -1,5 +1,6 @@
 package io.chatrelay.store.messages;
 
+import io.chatrelay.shared.testing.Granted;
 import io.chatrelay.shared.bus.AccountInfo;
 import io.chatrelay.shared.bus.BusFailure;
 import io.chatrelay.shared.bus.MessageRequest;
@@ -67,7 +68,7 @@ final class StoreFixture {
   }
 
   Future<JsonObject> request(MessageRequest req) {
-    return vertx.eventBus().<JsonObject>request(req.address(), req.toJson()).map(Message::body);
+    return Granted.request(vertx, req.address(), req.toJson());
   }
 
   Future<MessageView> send(AccountInfo from, AccountInfo to, String content) {

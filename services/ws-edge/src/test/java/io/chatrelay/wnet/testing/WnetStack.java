@@ -1,5 +1,6 @@
 package io.chatrelay.wnet.testing;
 
+import io.chatrelay.shared.bus.AdminRequests;
 import io.chatrelay.registry.BotRegistryVerticle;
 import io.chatrelay.shared.bus.Addresses;
 import io.chatrelay.shared.cluster.ClusterView;
@@ -59,8 +60,7 @@ public final class WnetStack {
 
   /** Creates a member account with {@code password}; returns {@code {id, name, role, apiKey}}. */
   public JsonObject createAccount(String name, String password) {
-    JsonObject request = new JsonObject().put("name", name).put("role", "member").put("password", password);
-    return Await.result(vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_CREATE, request).map(Message::body));
+    return Await.result(AdminRequests.createAccount(vertx, name, "member", password));
   }
 
   public WsPeer connect(String cookie) {
