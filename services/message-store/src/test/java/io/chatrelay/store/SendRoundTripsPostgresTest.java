@@ -11,9 +11,9 @@ import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.testing.TestConfigs;
 
+import io.chatrelay.shared.testing.Granted;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -133,7 +133,7 @@ class SendRoundTripsPostgresTest {
   }
 
   private Future<AccountInfo> account(String name, String role) {
-    return request(Addresses.ACCOUNTS_CREATE, new JsonObject().put("name", name).put("role", role))
+    return request(Addresses.ADMIN_ACCOUNTS_CREATE, new JsonObject().put("name", name).put("role", role))
       .map(AccountInfo::fromJson);
   }
 
@@ -150,6 +150,6 @@ class SendRoundTripsPostgresTest {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body).map(Message::body);
+    return Granted.request(vertx, address, body);
   }
 }
