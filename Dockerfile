@@ -21,8 +21,9 @@ RUN groupadd --system --gid 10001 chatrelay \
 WORKDIR /app
 COPY --from=build /src/services/launcher/target/chatrelay.jar /app/chatrelay.jar
 USER 10001:10001
-# wnet (WebSocket), Tchatator (TCP), Hazelcast member, clustered event bus, admin (probes and metrics).
-EXPOSE 8080 4242 5701 5801 9400
+# wnet (WebSocket) and wss, Tchatator (TCP) and Tchatator over TLS (k8s/overlays/tls), Hazelcast member, clustered
+# event bus, admin (probes and metrics).
+EXPOSE 8080 8443 4242 4443 5701 5801 9400
 # The heap follows the container's memory limit; the rest of the limit is left to metaspace, threads and
 # Netty's direct buffers. Add JVM options with JAVA_TOOL_OPTIONS.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/chatrelay.jar"]
