@@ -91,17 +91,17 @@ public final class NodeBootstrap {
       builder.withMetrics(new MicrometerMetricsFactory(registry));
     }
     long checkTimeoutMs = cfg.getLong("admin.check-timeout-ms");
-    if (!cfg.getBoolean("cluster.enabled")) {
-      BusKey key = BusKey.fromConfig(cfg, null);
-      Vertx vertx = builder.with(options).build();
-      NodeOps.install(vertx, registry, checkTimeoutMs);
-      BusKey.install(vertx, key);
-      return Future.succeededFuture(new Node(vertx, new LocalClusterView(), null));
-    }
+    BusKey localKey;
     try {
-      BusKey.fromConfig(cfg, null);     // refuse a missing or short key before joining
+      localKey = BusKey.fromConfig(cfg, null);     // refuse a missing (clustered) or short key before starting anything
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
+    }
+    if (!cfg.getBoolean("cluster.enabled")) {
+      Vertx vertx = builder.with(options).build();
+      NodeOps.install(vertx, registry, checkTimeoutMs);
+      BusKey.install(vertx, localKey);
+      return Future.succeededFuture(new Node(vertx, new LocalClusterView(), null));
     }
     EventBusOptions bus = options.getEventBusOptions();
     String host = cfg.getString("cluster.eventbus-host");
