@@ -94,18 +94,18 @@ public final class NodeBootstrap {
       builder.withMetrics(new MicrometerMetricsFactory(registry));
     }
     long checkTimeoutMs = cfg.getLong("admin.check-timeout-ms");
+    BusKey localKey;
+    try {
+      localKey = BusKey.fromConfig(cfg, null);     // refuse a missing (clustered) or short key before starting anything
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     if (!cfg.getBoolean("cluster.enabled")) {
-      BusKey key = BusKey.fromConfig(cfg, null);
       Vertx vertx = builder.with(options).build();
       NodeOps.install(vertx, registry, checkTimeoutMs);
       WnetDeliveryCodec.register(vertx);
-      BusKey.install(vertx, key);
+      BusKey.install(vertx, localKey);
       return Future.succeededFuture(new Node(vertx, new LocalClusterView(), null));
-    }
-    try {
-      BusKey.fromConfig(cfg, null);     // refuse a missing or short key before joining
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
     }
     EventBusOptions bus = options.getEventBusOptions();
     String host = cfg.getString("cluster.eventbus-host");

@@ -22,6 +22,7 @@ public final class Manifests {
   public static final String TLS = "k8s/overlays/tls";
   /** The database password file the operator creates; never committed (k8s/base/secrets/.gitignore). */
   public static final String POSTGRES_PASSWORD_FILE = "k8s/base/secrets/postgres-password.env";
+  public static final String BUS_KEY_FILE = "k8s/base/secrets/bus-key.env";
   /** The password this test run's "operator" chose. */
   public static final String TEST_POSTGRES_PASSWORD = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
 
@@ -60,6 +61,7 @@ public final class Manifests {
         }
       }
       Files.writeString(root.resolve(POSTGRES_PASSWORD_FILE), "password=" + TEST_POSTGRES_PASSWORD + "\n");
+      Files.writeString(root.resolve(BUS_KEY_FILE), "bus-key=" + TEST_POSTGRES_PASSWORD + TEST_POSTGRES_PASSWORD + "\n");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
       prepared = root;
       return root;

@@ -538,8 +538,16 @@ class ManifestsTest {
     ChatrelayConfig file = ChatrelayConfig.load(writeSettingsFile(k8s), Map.of(), Map.of());
     assertThat(file.getString("database.postgres.password")).isEmpty();
     assertThat(file.getString("tchatator.admin-api-key")).isEmpty();
-    // The only Secret is the generated one, from the operator's file.
-    assertThat(k8s.all(Secret.class)).extracting(x -> x.getMetadata().getName()).containsExactly("chatrelay-postgres");
+    // The only Secrets are the generated ones, from the operator's files.
+    assertThat(k8s.all(Secret.class)).extracting(x -> x.getMetadata().getName())
+      .containsExactlyInAnyOrder("chatrelay-postgres", "chatrelay-bus-key");
+    // The bus key reaches every chatrelay pod (each is a cluster member) and nothing else.
+    for (Workload w : k8s.workloads()) {
+      boolean busKey = w.template().getSpec().getContainers().stream().flatMap(c -> c.getEnv().stream())
+        .anyMatch(e -> e.getName().equals(ChatrelayConfig.envName("cluster.bus-key")) && e.getValueFrom() != null
+          && e.getValueFrom().getSecretKeyRef() != null && e.getValueFrom().getSecretKeyRef().getName().equals("chatrelay-bus-key"));
+      assertThat(busKey).as(w.name() + " gets the bus key").isEqualTo(!w.name().equals("chatrelay-postgres"));
+    }
   }
 
   @Test

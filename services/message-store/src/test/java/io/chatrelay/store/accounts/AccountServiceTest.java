@@ -241,8 +241,7 @@ class AccountServiceTest {
             assertThat(event.at()).isBetween(before, System.currentTimeMillis());
             return expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE, oldKey), 401, AccountReasons.BAD_CREDENTIALS);
           }).map(rotated.getString("apiKey")))
-          .compose(newKey -> vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_BAN,
-              new MessageRequest.Ban(admin, id).toJson())
+          .compose(newKey -> request(Addresses.MESSAGES_BAN, new MessageRequest.Ban(admin, id).toJson())
             .compose(banReply -> events.get(1).future())
             .compose(event -> {
               assertThat(event.event()).isEqualTo(AccountEvent.BANNED);
@@ -254,8 +253,7 @@ class AccountServiceTest {
                 .compose(v -> expectFailure(request(Addresses.ACCOUNTS_AUTHENTICATE, passwordLogin("Gina", PASSWORD)),
                   403, AccountReasons.BANNED));
             })
-            .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.MESSAGES_UNBAN,
-              new MessageRequest.Unban(admin, id).toJson()))
+            .compose(v -> request(Addresses.MESSAGES_UNBAN, new MessageRequest.Unban(admin, id).toJson()))
             .compose(unbanReply -> events.get(2).future())
             .compose(event -> {
               assertThat(event.event()).isEqualTo(AccountEvent.UNBANNED);
