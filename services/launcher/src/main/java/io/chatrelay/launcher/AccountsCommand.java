@@ -100,7 +100,8 @@ final class AccountsCommand {
     Vertx vertx = Vertx.vertx();
     try {
       Future<Integer> result = Database.open(vertx, cfg).compose(db -> {
-        AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC());
+        // off the cluster's bus: a rotation reaches the running stores, and so the edges, through the database
+        AccountStore store = new AccountStore(vertx, db, cfg, Clock.systemUTC()).announcingThroughDatabase();
         return action.apply(store).eventually(() -> Future.join(List.of(store.close(), db.close())));
       });
       return result.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.chatrelay.store;
 
 import io.chatrelay.shared.service.ServiceContext;
+import io.chatrelay.store.accounts.AccountEventRelay;
 import io.chatrelay.store.accounts.AccountService;
 import io.chatrelay.store.db.Database;
 import io.chatrelay.store.messages.MessageService;
@@ -30,6 +31,8 @@ public final class MessageStoreVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Database db;
   private StoreRequests requests;
+  /** Announces the account changes the {@code accounts} command records in the database. */
+  private AccountEventRelay relay;
 
   public MessageStoreVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -42,7 +45,8 @@ public final class MessageStoreVerticle extends VerticleBase {
       db = opened;
       consumers.addAll(new AccountService(db, ctx, requests).register(vertx.eventBus()));
       consumers.addAll(new MessageService(db, ctx, requests).register(vertx.eventBus()));
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+      relay = new AccountEventRelay(vertx, db, ctx.config());
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> relay.start());
     }).onSuccess(v -> ctx.readiness().register(READINESS_CHECK,
       () -> requests.watch(db.pool().query("SELECT 1").execute()).<Void>mapEmpty()));
   }
@@ -50,6 +54,7 @@ public final class MessageStoreVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     ctx.readiness().unregister(READINESS_CHECK);
+    if (relay != null) relay.stop();
     if (db == null) return Future.succeededFuture();
     long graceMs = ctx.config().get().getLong("database.stop-grace-ms");
     return Future.join(consumers.stream().map(MessageConsumer::unregister).toList())

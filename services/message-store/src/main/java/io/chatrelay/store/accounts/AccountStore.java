@@ -49,7 +49,8 @@ import java.util.function.Supplier;
  * verticle; otherwise call {@link #close()}.
  * <p>
  * A key rotation is announced on {@code chatrelay.accounts.events} ({@link AccountEvent#KEY_ROTATED}) once
- * committed, on the event bus of the {@link Vertx} given here.
+ * committed, on the event bus of the {@link Vertx} given here (or, {@link #announcingThroughDatabase()}, through
+ * the database by the running message stores).
  */
 public final class AccountStore {
   private static final Logger LOG = LoggerFactory.getLogger(AccountStore.class);
@@ -63,7 +64,10 @@ public final class AccountStore {
     + "b.set_by AS banned_by, b.banned_at FROM account a LEFT JOIN banned_user b ON b.user_id = a.id";
 
   private final Vertx vertx;
+  private final Database db;
   private final LiveConfig settings;
+  /** Off the event bus (the accounts command): changes are recorded for the message stores to announce. */
+  private boolean announceThroughDatabase;
   private final Clock clock;
   private final WorkerExecutor hashing;
   private final HashingQueue hashes;
@@ -90,6 +94,7 @@ public final class AccountStore {
 
   public AccountStore(Vertx vertx, Database db, LiveConfig settings, Clock clock) {
     this.vertx = vertx;
+    this.db = db;
     this.settings = settings;
     this.clock = clock;
     this.meters = NodeOps.of(vertx).meters().registry();
@@ -123,6 +128,16 @@ public final class AccountStore {
   static int hashThreads(ChatrelayConfig cfg) {
     int configured = cfg.getInt("accounts.hash-threads");
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  }
+
+  /**
+   * For a process that is not on the cluster's event bus (the {@code accounts} command): a key rotation is recorded
+   * in the database, and the running message stores announce it ({@link AccountEventRelay}) within
+   * {@code accounts.event-poll-ms}, so the edges end the old key's sessions as for a rotation through the bus.
+   */
+  public AccountStore announcingThroughDatabase() {
+    announceThroughDatabase = true;
+    return this;
   }
 
   /** For callers holding fixed settings (the {@code accounts} command). */
@@ -183,13 +198,14 @@ public final class AccountStore {
     return replaceKeyDigest
       .execute(Map.of("nameKey", AccountRules.nameKey(name), "apiKeyDigest", ApiKeys.digest(apiKey)))
       .compose(rows -> single(rows, () -> unknownAccount("name", name)))
-      .map(account -> new IssuedKey(account, apiKey))
-      .onSuccess(issued -> {
-        AccountInfo account = issued.account();
+      .compose(account -> {
         LOG.info("API key of account '{}' (id {}) replaced", account.name(), account.id());
         verified.forget(account.id());
-        vertx.eventBus().publish(Addresses.ACCOUNTS_EVENTS,
-          new AccountEvent(AccountEvent.KEY_ROTATED, account.id(), account.name(), clock.millis()).toJson());
+        IssuedKey issued = new IssuedKey(account, apiKey);
+        AccountEvent event = new AccountEvent(AccountEvent.KEY_ROTATED, account.id(), account.name(), clock.millis());
+        if (announceThroughDatabase) return AccountEventRelay.record(db, event).map(issued);
+        vertx.eventBus().publish(Addresses.ACCOUNTS_EVENTS, event.toJson());
+        return Future.succeededFuture(issued);
       });
   }
 

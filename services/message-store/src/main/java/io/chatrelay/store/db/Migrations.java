@@ -46,7 +46,8 @@ public final class Migrations {
     "V1__accounts.sql",
     "V2__messages.sql",
     "V3__message_client_id.sql",
-    "V4__send_function.sql");
+    "V4__send_function.sql",
+    "V5__account_event.sql");
 
   private Migrations() {
   }
