@@ -14,6 +14,10 @@ public record WnetSettings(String host, int port, String path, int serverInstanc
   public WnetSettings {
     allowedOrigins = List.copyOf(allowedOrigins);
     trustedProxies = List.copyOf(trustedProxies);
+    if (deadAfterMs <= pingIntervalMs) {
+      throw new IllegalArgumentException("wnet.dead-after-ms (" + deadAfterMs + ") must be more than wnet.ping-interval-ms ("
+        + pingIntervalMs + "): a peer answering every ping would be closed as dead");
+    }
   }
 
   public static WnetSettings from(ChatrelayConfig cfg) {
