@@ -1,8 +1,10 @@
 package io.chatrelay.shared.config;
 
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -115,10 +117,10 @@ public record Setting(String key, Type type, long min, long max, List<String> ch
   public Object accept(Object value) {
     if (value == null) throw new IllegalArgumentException("has no value");
     String text = value instanceof String s ? s.trim() : null;
-    if (type != Type.LIST && (value instanceof java.util.Map || value instanceof List || value instanceof JsonArray
-      || value instanceof io.vertx.core.json.JsonObject)) {
-      throw new IllegalArgumentException("expects a single value (" + describe() + "), got a "
-        + (value instanceof java.util.Map || value instanceof io.vertx.core.json.JsonObject ? "section" : "list"));
+    boolean section = value instanceof Map || value instanceof JsonObject;
+    if (section || type != Type.LIST && (value instanceof List || value instanceof JsonArray)) {
+      throw new IllegalArgumentException("expects " + (type == Type.LIST ? "a list" : "a single value (" + describe() + ")")
+        + ", got a " + (section ? "section" : "list"));
     }
     switch (type) {
       case BOOLEAN -> {
