@@ -98,6 +98,8 @@ class ChatrelayConfigTest {
       .hasMessage("environment variable CHATRELAY_ACCOUNTS_HASH_THREADS: accounts.hash-threads must be between 0 and 1024, got -1");
     assertThatThrownBy(() -> ChatrelayConfig.defaults().with("wnet.path", "ws"))
       .hasMessageContaining("wnet.path must match /.*, got 'ws'");
+    assertThatThrownBy(() -> ChatrelayConfig.defaults().with("wnet.port", true))
+      .hasMessageContaining("wnet.port expects a whole number, got 'true'");
     assertThatThrownBy(() -> ChatrelayConfig.defaults().with("wnet.max-frame-bytes", 0))
       .hasMessageContaining("wnet.max-frame-bytes must be at least 1, got 0");
     // a rule between keys, checked by the typed section

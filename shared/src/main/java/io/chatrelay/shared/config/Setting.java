@@ -134,7 +134,7 @@ public record Setting(String key, Type type, long min, long max, List<String> ch
           throw new IllegalArgumentException("expects a whole number, got '" + value + "'");
         }
         try {
-          l = value instanceof Number n ? longOf(n) : Long.parseLong(text);
+          l = value instanceof Number n ? longOf(n) : Long.parseLong(String.valueOf(value).trim());
         } catch (NumberFormatException | ArithmeticException e) {
           throw new IllegalArgumentException("expects a whole number, got '" + value + "'");
         }
