@@ -44,8 +44,8 @@ public final class AdminServer extends VerticleBase {
   private HttpServer server;
 
   AdminServer(ChatrelayConfig cfg, Consumer<Router> console) {
-    this.host = cfg.getString("admin.host");
-    this.port = cfg.getInt("admin.port");
+    this.host = cfg.admin().host();
+    this.port = cfg.admin().port();
     this.console = console;
   }
 

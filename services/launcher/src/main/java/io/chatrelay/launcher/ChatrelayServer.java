@@ -69,7 +69,7 @@ public final class ChatrelayServer {
         NodeOps.of(vertx).readiness().register(CLUSTER_CHECK, new ClusterReadiness(vertx, member.hazelcast()));
       }
       ServiceContext ctx = new ServiceContext(vertx, live, node.cluster(), Clock.systemUTC());
-      AdminServer admin = initial.getBoolean("admin.enabled") ? new AdminServer(initial, new OperatorsConsole(ctx)::mount) : null;
+      AdminServer admin = initial.admin().enabled() ? new AdminServer(initial, new OperatorsConsole(ctx)::mount) : null;
       List<String> ids = new ArrayList<>();
       Future<Void> chain = admin == null ? Future.succeededFuture() : vertx.deployVerticle(admin).mapEmpty();
       List<String> names = services.stream().map(ServiceFactory::serviceName).toList();
@@ -121,8 +121,8 @@ public final class ChatrelayServer {
     servicesReady.down("shutting down");
     reloader.stop();
     ChatrelayConfig cfg = config.get();
-    long timeoutMs = TimeUnit.SECONDS.toMillis(cfg.getLong("shutdown.timeout-seconds"));
-    long drainMs = Math.min(TimeUnit.SECONDS.toMillis(cfg.getLong("shutdown.drain-seconds")), timeoutMs / 2);
+    long timeoutMs = TimeUnit.SECONDS.toMillis(cfg.shutdown().timeoutSeconds());
+    long drainMs = Math.min(TimeUnit.SECONDS.toMillis(cfg.shutdown().drainSeconds()), timeoutMs / 2);
     // Leaving the cluster (Hazelcast hands this member's partitions over) keeps a fifth of the time for itself.
     long servicesDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs - timeoutMs / 5);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

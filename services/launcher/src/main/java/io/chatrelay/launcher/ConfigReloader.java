@@ -2,6 +2,7 @@ package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
+import io.chatrelay.shared.config.SettingDefinitions;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,26 +13,21 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Re-reads the settings on SIGHUP and when the settings file's content changes (read every two seconds, without
  * blocking the event loop). Comparing content rather than modification time also catches Kubernetes' ConfigMap
  * update, where kubelet swaps a {@code ..data} symlink to a new directory and the file keeps its name. A file that
- * no longer parses is reported and the running settings stay. Keys that only take effect at start are reported
+ * no longer parses, or holds a value its definition refuses (wrong type, out of range, unknown choice; the log line
+ * names each key and the reason), is reported and the running settings stay. Keys that only take effect at start are reported
  * as such.
  */
 public final class ConfigReloader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
-  /** Settings read only at start: a change is logged as needing a restart. */
-  static final List<String> RESTART_ONLY = List.of("admin.", "cluster.", "database.", "node.",
-    // the WS edge builds its servers and session limits at start; only the registry's takeover window is live
-    "wnet.host", "wnet.port", "wnet.path", "wnet.max-frame-bytes", "wnet.ping-interval-ms", "wnet.dead-after-ms",
-    "wnet.max-connections", "wnet.handshake-timeout-ms", "wnet.auth-timeout-ms", "wnet.allowed-origins", "wnet.proxy-protocol", "wnet.trusted-proxies",
-    "wnet.max-queued-bytes", "wnet.max-connections-per-address", "wnet.max-frames-per-second", "wnet.server-instances",
-    "tchatator.host", "tchatator.port", "tchatator.backlog",
-    "tchatator.proxy-protocol", "wnet.plain-enabled", "wnet.tls.", "tchatator.tls.");
+  /** Settings read only at start (from their definitions): a change is logged as needing a restart. */
+  static final Set<String> RESTART_ONLY = SettingDefinitions.restartOnly();
 
   private final Vertx vertx;
   private final LiveConfig live;
@@ -78,11 +74,12 @@ public final class ConfigReloader {
       ChatrelayConfig current = live.get();
       for (String key : next.keys()) {
         boolean changed = !current.getString(key).equals(next.getString(key));
-        if (changed && RESTART_ONLY.stream().anyMatch(key::startsWith)) {
+        if (changed && RESTART_ONLY.contains(key)) {
           LOG.warn("setting {} changed; it takes effect only after a restart", key);
         }
       }
-      next.warnings().forEach(LOG::warn);
+      // each warning (an unknown CHATRELAY_ variable) once: the running settings' ones were logged already
+      next.warnings().stream().filter(w -> !current.warnings().contains(w)).forEach(LOG::warn);
       live.update(next);
       LOG.info("settings reloaded");
       return true;

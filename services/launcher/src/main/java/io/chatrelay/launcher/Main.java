@@ -1,16 +1,18 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.config.Setting;
+import io.chatrelay.shared.config.SettingDefinitions;
+import io.chatrelay.shared.config.SettingsException;
+import io.chatrelay.shared.config.SettingsReference;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -43,29 +45,62 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  /** Prints the built-in settings file, which documents every key. */
+  /** Prints the built-in settings file, which documents every key; or checks a settings file. */
   @Command(name = "config", mixinStandardHelpOptions = true,
-    description = "Print the settings file with every key, its default and its documentation; or, with --effective, "
-      + "the settings that the given file, environment and options produce.")
+    description = "Print the settings file with every key, its default and its documentation; with --effective, "
+      + "the settings that the given file, environment and options produce; with --check FILE, whether FILE "
+      + "(with the environment and options) gives valid settings (exit 1 if not).")
   static final class ConfigCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions settings;
 
-    @Option(names = "--effective", description = "Print the resulting settings (JSON) instead of the documented defaults.")
+    @Option(names = "--effective", description = "Print the resulting settings (JSON, secrets masked) instead of the documented defaults.")
     boolean effective;
+
+    @Option(names = "--check", paramLabel = "FILE",
+      description = "Check FILE: print OK and the effective settings (secrets masked), or each invalid setting; exit 1 if any.")
+    Path check;
+
+    @Option(names = "--reference", description = "Print the reference table of every setting (Markdown, as in docs/configuration.md).")
+    boolean reference;
 
     @Override
     public Integer call() {
+      if (check != null) return check();
+      if (reference) {
+        System.out.print(SettingsReference.markdown());
+        return 0;
+      }
       if (effective) {
         ChatrelayConfig cfg = settings.load();
         cfg.warnings().forEach(w -> System.err.println("warning: " + w));
-        System.out.println(cfg.toJson().encodePrettily());
+        System.out.println(cfg.toMaskedJson().encodePrettily());
         return 0;
       }
-      try (InputStream in = ChatrelayConfig.class.getClassLoader().getResourceAsStream(ChatrelayConfig.DEFAULTS_RESOURCE)) {
-        System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      System.out.print(SettingsReference.defaultsText());
+      return 0;
+    }
+
+    private int check() {
+      if (!Files.isRegularFile(check)) {
+        System.err.println("error: settings file " + check + " not found");
+        return 1;
+      }
+      settings.configFile = check;
+      ChatrelayConfig cfg;
+      try {
+        cfg = settings.load();
+      } catch (SettingsException e) {
+        e.errors().forEach(err -> System.err.println("error: " + err));
+        System.err.println(check + ": " + e.errors().size() + " invalid setting" + (e.errors().size() == 1 ? "" : "s"));
+        return 1;
+      }
+      cfg.warnings().forEach(w -> System.err.println("warning: " + w));
+      System.out.println("OK " + check);
+      for (Setting s : SettingDefinitions.all()) {
+        Object value = cfg.printable(s.key());
+        System.out.println(s.key() + " = " + (value instanceof String text ? "\"" + text + "\"" : value)
+          + (s.restartOnly() ? "" : "   (reloadable)"));
       }
       return 0;
     }

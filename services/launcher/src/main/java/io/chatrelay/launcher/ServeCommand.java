@@ -65,13 +65,14 @@ final class ServeCommand implements Callable<Integer> {
     if (verbose) settings.put("tchatator.log-to-console", true);
     List<ServiceCatalog> chosen = ServiceCatalog.parse(services);
     ChatrelayConfig cfg = settings.load();
+    NodeNameConverter.use(cfg.node().name());
 
     // SIGTERM (Kubernetes stopping the pod) and SIGINT run this hook; the JVM exits when it returns.
     // Registered before starting, so a SIGTERM during start-up also stops what has started.
     CompletableFuture<ChatrelayServer> started = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ChatrelayServer running = started.getNow(null);
-      long timeoutSeconds = (running == null ? cfg : running.config().get()).getLong("shutdown.timeout-seconds");
+      long timeoutSeconds = (running == null ? cfg : running.config().get()).shutdown().timeoutSeconds();
       LOG.info("shutting down (at most {} s)", timeoutSeconds);
       try {
         // stop() bounds itself; the margin covers a Vert.x that no longer runs its timers.

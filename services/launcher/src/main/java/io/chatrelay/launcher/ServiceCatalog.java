@@ -1,9 +1,13 @@
 package io.chatrelay.launcher;
 
 import io.chatrelay.registry.BotRegistryVerticle;
+import io.chatrelay.shared.config.ChatrelayConfig;
+import io.chatrelay.shared.config.SettingsException;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.store.MessageStoreVerticle;
 import io.chatrelay.tchatator.TchatatorEdgeVerticle;
+import io.chatrelay.tchatator.TchatatorSettings;
+import io.chatrelay.wnet.WnetSettings;
 import io.chatrelay.wnet.WsEdgeVerticle;
 
 import io.vertx.core.VerticleBase;
@@ -43,6 +47,23 @@ public enum ServiceCatalog implements ServiceFactory {
   @Override
   public VerticleBase create(ServiceContext ctx) {
     return factory.apply(ctx);
+  }
+
+  /**
+   * Builds the services' own typed settings ({@link WnetSettings}, {@link TchatatorSettings}) from {@code cfg}, so a
+   * rule between keys that one of them checks fails the load (start, reload, {@code config --check}) rather than
+   * the service's start. Returns {@code cfg}.
+   */
+  public static ChatrelayConfig checked(ChatrelayConfig cfg) {
+    try {
+      WnetSettings.from(cfg);
+      TchatatorSettings.from(cfg);
+    } catch (SettingsException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(e.getMessage());
+    }
+    return cfg;
   }
 
   public static String allNames() {

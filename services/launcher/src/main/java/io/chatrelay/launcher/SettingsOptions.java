@@ -25,7 +25,7 @@ public class SettingsOptions {
   ChatrelayConfig load() {
     Map<String, Object> overrides = new LinkedHashMap<>(extra);
     overrides.putAll(set);
-    return ChatrelayConfig.load(configFile, System.getenv(), overrides);
+    return ServiceCatalog.checked(ChatrelayConfig.load(configFile, System.getenv(), overrides));
   }
 
   void put(String key, Object value) {

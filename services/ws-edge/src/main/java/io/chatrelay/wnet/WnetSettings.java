@@ -19,6 +19,10 @@ public record WnetSettings(String host, int port, String path, int serverInstanc
       throw new IllegalArgumentException("wnet.plain-enabled is false and wnet.tls.port is 0: the WebSocket edge would"
         + " listen nowhere; set wnet.tls.port (and its cert-file, key-file) or turn the plain port back on");
     }
+    if (deadAfterMs <= pingIntervalMs) {
+      throw new IllegalArgumentException("wnet.dead-after-ms (" + deadAfterMs + ") must be more than wnet.ping-interval-ms ("
+        + pingIntervalMs + "): a peer answering every ping would be closed as dead");
+    }
   }
 
   public static WnetSettings from(ChatrelayConfig cfg) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One immutable snapshot of the settings: the built-in defaults ({@code chatrelay-defaults.yaml}, which documents
@@ -28,49 +29,65 @@ public final class ChatrelayConfig {
   public static final String DEFAULTS_RESOURCE = "chatrelay-defaults.yaml";
   public static final String ENV_PREFIX = "CHATRELAY_";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /**
+   * {@code CHATRELAY_*} variables that are not settings but are read by something else: {@code logback.xml} reads
+   * CHATRELAY_LOG_LEVEL. They are not reported as unknown.
+   */
+  public static final Set<String> NOT_SETTINGS = Set.of("CHATRELAY_LOG_LEVEL");
+  /** The tests' own variables (CHATRELAY_TEST_PG_HOST, ...), inherited by the processes they start. */
+  static final String TEST_ENV_PREFIX = "CHATRELAY_TEST_";
+  private static final JsonObject DEFAULTS = checkedDefaults();
+  private static final Map<String, String> ENV_KEYS = envNames(DEFAULTS);
 
   private final JsonObject root;
   private final List<String> warnings;
+  private final Sections sections;
 
   private ChatrelayConfig(JsonObject root, List<String> warnings) {
     this.root = root;
     this.warnings = List.copyOf(warnings);
+    this.sections = Sections.of(this);
   }
 
   /** The built-in defaults only. */
   public static ChatrelayConfig defaults() {
-    return new ChatrelayConfig(readDefaults(), List.of());
+    return new ChatrelayConfig(DEFAULTS.copy(), List.of());
   }
 
   /**
    * Loads defaults, then {@code file} (may be null), then the {@code CHATRELAY_*} entries of {@code env}, then
-   * {@code overrides} (dotted key to value; values are converted to the type of the default).
+   * {@code overrides} (dotted key to value). Every value is converted to its {@link Setting}'s type and checked
+   * against its range; the typed sections ({@link #cluster()}, {@link #store()}, ...) are built. Any problem, all
+   * of them at once, is a {@link SettingsException} naming each key and the reason.
    */
   public static ChatrelayConfig load(Path file, Map<String, String> env, Map<String, ?> overrides) {
-    JsonObject root = readDefaults();
+    JsonObject root = DEFAULTS.copy();
     List<String> warnings = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
     if (file != null) {
       JsonObject fromFile = readYaml(file);
-      merge(root, fromFile, "", file.toString());
+      merge(root, fromFile, "", file.toString(), errors);
     }
-    Map<String, String> envKeys = envNames(root);
     env.forEach((name, value) -> {
-      if (!name.startsWith(ENV_PREFIX)) return;
-      String key = envKeys.get(name);
+      if (!name.startsWith(ENV_PREFIX) || NOT_SETTINGS.contains(name) || name.startsWith(TEST_ENV_PREFIX)) return;
+      String key = ENV_KEYS.get(name);
       if (key == null) {
         warnings.add("environment variable " + name + " matches no setting; ignored");
       } else {
-        set(root, key, value, "environment variable " + name);
+        set(root, key, value, "environment variable " + name, errors);
       }
     });
-    overrides.forEach((key, value) -> set(root, key, value, "option for " + key));
+    overrides.forEach((key, value) -> set(root, key, value, "option for " + key, errors));
+    if (!errors.isEmpty()) throw new SettingsException(errors);
     return new ChatrelayConfig(root, warnings);
   }
 
-  /** The same settings with {@code key} set to {@code value} (converted to the default's type). */
+  /** The same settings with {@code key} set to {@code value} (converted and checked like a loaded value). */
   public ChatrelayConfig with(String key, Object value) {
     JsonObject copy = root.copy();
-    set(copy, key, value, "override of " + key);
+    List<String> errors = new ArrayList<>();
+    set(copy, key, value, "override of " + key, errors);
+    if (!errors.isEmpty()) throw new SettingsException(errors);
     return new ChatrelayConfig(copy, warnings);
   }
 
@@ -82,6 +99,47 @@ public final class ChatrelayConfig {
   /** Environment variable name of a dotted key: {@code wnet.max-frame-bytes -> CHATRELAY_WNET_MAX_FRAME_BYTES}. */
   public static String envName(String key) {
     return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  public NodeSettings node() {
+    return sections.node();
+  }
+
+  public ClusterSettings cluster() {
+    return sections.cluster();
+  }
+
+  public StoreSettings store() {
+    return sections.store();
+  }
+
+  public AccountsSettings accounts() {
+    return sections.accounts();
+  }
+
+  public AdminSettings admin() {
+    return sections.admin();
+  }
+
+  public ShutdownSettings shutdown() {
+    return sections.shutdown();
+  }
+
+  /** The value of {@code key} for printing: a secret that is set shows as {@code ****}. */
+  public Object printable(String key) {
+    Setting def = SettingDefinitions.find(key);
+    return def == null ? require(key) : def.printable(require(key));
+  }
+
+  /** The settings as JSON with every secret that is set shown as {@code ****} (for printing). */
+  public JsonObject toMaskedJson() {
+    JsonObject out = root.copy();
+    for (Setting s : SettingDefinitions.all()) {
+      if (!s.masked()) continue;
+      int dot = s.key().lastIndexOf('.');
+      ((JsonObject) lookup(out, s.key().substring(0, dot))).put(s.key().substring(dot + 1), printable(s.key()));
+    }
+    return out;
   }
 
   /** Every setting's dotted key, in file order. */
@@ -157,13 +215,30 @@ public final class ChatrelayConfig {
     return cur;
   }
 
-  private static JsonObject readDefaults() {
+  /**
+   * The defaults file, every value normalised by its definition; a key of the file without a definition, or a
+   * definition without a key in the file, is a programming error found when this class loads.
+   */
+  private static JsonObject checkedDefaults() {
+    JsonObject root;
     try (InputStream in = ChatrelayConfig.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
       Objects.requireNonNull(in, DEFAULTS_RESOURCE + " missing from the classpath");
-      return toJson(YAML.readValue(in, Map.class), DEFAULTS_RESOURCE);
+      root = toJson(YAML.readValue(in, Map.class), DEFAULTS_RESOURCE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    List<String> keys = new ArrayList<>();
+    collectKeys(root, "", keys);
+    List<String> problems = new ArrayList<>();
+    for (String key : keys) {
+      if (SettingDefinitions.find(key) == null) problems.add(key + " has no definition in SettingDefinitions");
+      else set(root, key, lookup(root, key), DEFAULTS_RESOURCE, problems);
+    }
+    for (Setting s : SettingDefinitions.all()) {
+      if (!keys.contains(s.key())) problems.add(s.key() + " is defined but has no default in " + DEFAULTS_RESOURCE);
+    }
+    if (!problems.isEmpty()) throw new IllegalStateException(String.join("; ", problems));
+    return root;
   }
 
   private static JsonObject readYaml(Path file) {
@@ -171,7 +246,7 @@ public final class ChatrelayConfig {
       if (Files.size(file) == 0) return new JsonObject();
       return toJson(YAML.readValue(file.toFile(), Map.class), file.toString());
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read settings file " + file + ": " + e.getMessage(), e);
+      throw new SettingsException("cannot read settings file " + file + ": " + e.getMessage());
     }
   }
 
@@ -182,65 +257,35 @@ public final class ChatrelayConfig {
     return new JsonObject((Map<String, Object>) parsed).copy();
   }
 
-  private static void merge(JsonObject into, JsonObject from, String prefix, String source) {
+  private static void merge(JsonObject root, JsonObject from, String prefix, String source, List<String> errors) {
     for (Map.Entry<String, Object> e : from) {
       String key = prefix + e.getKey();
-      Object current = into.getValue(e.getKey());
-      if (current == null) throw new IllegalArgumentException(source + ": unknown setting " + key);
-      if (current instanceof JsonObject sub) {
-        if (!(e.getValue() instanceof JsonObject fromSub)) {
-          throw new IllegalArgumentException(source + ": " + key + " must be a section");
-        }
-        merge(sub, fromSub, key + ".", source);
+      Object current = lookup(root, key);
+      if (current == null) {
+        errors.add(source + ": unknown setting " + key);
+      } else if (current instanceof JsonObject) {
+        if (e.getValue() instanceof JsonObject fromSub) merge(root, fromSub, key + ".", source, errors);
+        else errors.add(source + ": " + key + " must be a section");
       } else {
-        set(into, e.getKey(), e.getValue(), source);
+        set(root, key, e.getValue(), source, errors);
       }
     }
   }
 
-  private static void set(JsonObject root, String key, Object value, String source) {
+  /** Converts and checks {@code value} by the key's definition and stores it; a problem is added to {@code errors}. */
+  private static void set(JsonObject root, String key, Object value, String source, List<String> errors) {
     int dot = key.lastIndexOf('.');
     Object parent = dot < 0 ? root : lookup(root, key.substring(0, dot));
     String leaf = key.substring(dot + 1);
-    if (!(parent instanceof JsonObject obj) || !obj.containsKey(leaf) || obj.getValue(leaf) instanceof JsonObject) {
-      throw new IllegalArgumentException(source + ": unknown setting " + key);
+    Setting def = SettingDefinitions.find(key);
+    if (def == null || !(parent instanceof JsonObject obj) || !obj.containsKey(leaf)) {
+      errors.add(source + ": unknown setting " + key);
+      return;
     }
-    obj.put(leaf, convert(obj.getValue(leaf), value, key, source));
-  }
-
-  /** Converts {@code value} to the type of {@code template} (the default's value). */
-  private static Object convert(Object template, Object value, String key, String source) {
-    if (value == null) throw new IllegalArgumentException(source + ": " + key + " has no value");
-    String text = value instanceof String s ? s.trim() : null;
     try {
-      if (template instanceof Boolean) {
-        if (value instanceof Boolean b) return b;
-        if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) return Boolean.parseBoolean(text);
-        throw new IllegalArgumentException("expected true or false");
-      }
-      if (template instanceof Integer || template instanceof Long) {
-        long l = value instanceof Number n ? n.longValue() : Long.parseLong(text);
-        if (value instanceof Double || value instanceof Float) throw new IllegalArgumentException("expected a whole number");
-        return template instanceof Integer ? Math.toIntExact(l) : l;
-      }
-      if (template instanceof Number) {
-        return value instanceof Number n ? n.doubleValue() : Double.parseDouble(text);
-      }
-      if (template instanceof JsonArray) {
-        if (value instanceof JsonArray a) return a.copy();
-        if (value instanceof List<?> l) return new JsonArray(new ArrayList<>(l));
-        JsonArray out = new JsonArray();
-        for (String part : text.split(",")) if (!part.isBlank()) out.add(part.trim());
-        return out;
-      }
-      if (value instanceof Map || value instanceof List || value instanceof JsonObject) {
-        throw new IllegalArgumentException("expected a single value");
-      }
-      return String.valueOf(value);
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(source + ": " + key + " expects a whole number, got '" + value + "'");
+      obj.put(leaf, def.accept(value));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": " + key + ": " + e.getMessage() + ", got '" + value + "'");
+      errors.add(source + ": " + key + " " + e.getMessage());
     }
   }
 

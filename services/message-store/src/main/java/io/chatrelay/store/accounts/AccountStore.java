@@ -126,8 +126,7 @@ public final class AccountStore {
 
   /** {@code accounts.hash-threads}, or when 0 one fewer than the cores (at least one). */
   static int hashThreads(ChatrelayConfig cfg) {
-    int configured = cfg.getInt("accounts.hash-threads");
-    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    return cfg.accounts().effectiveHashThreads();
   }
 
   /**
