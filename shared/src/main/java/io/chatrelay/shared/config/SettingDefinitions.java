@@ -37,6 +37,7 @@ public final class SettingDefinitions {
   public static final List<Setting> CLUSTER = List.of(
     bool("cluster.enabled").restart(),
     required("cluster.name").restart(),
+    text("cluster.bus-key").restart().secret(),
     integer("cluster.port", 1, 65535).restart(),
     bool("cluster.port-auto-increment").restart(),
     list("cluster.members").restart(),
@@ -47,7 +48,6 @@ public final class SettingDefinitions {
     integer("cluster.max-no-heartbeat-seconds", 1).restart(),
     bool("cluster.lite-member").restart(),
     integer("cluster.data-member-wait-seconds", 0).restart(),
-    text("cluster.bus-key").restart().secret(),
     text("cluster.eventbus-tls.cert-file").restart(),
     text("cluster.eventbus-tls.key-file").restart(),
     text("cluster.eventbus-tls.trust-file").restart());
@@ -73,16 +73,21 @@ public final class SettingDefinitions {
     integer("accounts.hash-queue-size", 0),
     number("accounts.verified-cache-seconds", 0),
     integer("accounts.verified-cache-max-entries", 1),
+    number("accounts.event-poll-ms", 0),
     limit("accounts.login-throttle.failures-per-address"),
     limit("accounts.login-throttle.failures-per-account"),
     number("accounts.login-throttle.window-seconds", 1),
-    integer("accounts.login-throttle.max-tracked", 1),
-    number("accounts.event-poll-ms", 0));
+    integer("accounts.login-throttle.max-tracked", 1));
 
   public static final List<Setting> WNET = List.of(
     required("wnet.host").restart(),
     port("wnet.port").restart(),
     required("wnet.path").matching("/.*").restart(),
+    bool("wnet.plain-enabled").restart(),
+    port("wnet.tls.port").restart(),
+    text("wnet.tls.cert-file").restart(),
+    text("wnet.tls.key-file").restart(),
+    number("wnet.tls.reload-check-ms", 0).restart(),
     integer("wnet.server-instances", 0, 1024).restart(),
     integer("wnet.max-frame-bytes", 1).restart(),
     number("wnet.takeover-window-ms", 1),
@@ -96,22 +101,17 @@ public final class SettingDefinitions {
     limit("wnet.max-frames-per-second").restart(),
     list("wnet.allowed-origins").restart(),
     bool("wnet.proxy-protocol").restart(),
-    list("wnet.trusted-proxies").restart(),
-    bool("wnet.plain-enabled").restart(),
-    port("wnet.tls.port").restart(),
-    text("wnet.tls.cert-file").restart(),
-    text("wnet.tls.key-file").restart(),
-    number("wnet.tls.reload-check-ms", 0).restart());
+    list("wnet.trusted-proxies").restart());
 
   public static final List<Setting> TCHATATOR = List.of(
     required("tchatator.host").restart(),
     port("tchatator.port").restart(),
     integer("tchatator.backlog", 1).restart(),
-    bool("tchatator.proxy-protocol").restart(),
     port("tchatator.tls.port").restart(),
     text("tchatator.tls.cert-file").restart(),
     text("tchatator.tls.key-file").restart(),
     number("tchatator.tls.reload-check-ms", 0).restart(),
+    bool("tchatator.proxy-protocol").restart(),
     integer("tchatator.max-line-bytes", 64),
     integer("tchatator.max-request-bytes", 64),
     number("tchatator.idle-timeout-seconds", 1),

@@ -50,7 +50,7 @@ class TlsFilesTest {
     ChatrelayConfig base = ChatrelayConfig.defaults();
     assertThat(TlsSettings.read(base, "tchatator").enabled()).isFalse();
     assertThatThrownBy(() -> TlsSettings.read(base.with("tchatator.tls.port", 70000), "tchatator"))
-      .hasMessageContaining("tchatator.tls.port must be 0 (off) or a port 1-65535");
+      .hasMessageContaining("tchatator.tls.port must be between 0 and 65535, got 70000"); // the definition's range, at load
     assertThatThrownBy(() -> TlsSettings.read(base.with("tchatator.tls.port", 4242), "tchatator"))
       .hasMessageContaining("is also tchatator.port");
     assertThatThrownBy(() -> TlsSettings.read(base.with("tchatator.tls.port", 4443), "tchatator"))
