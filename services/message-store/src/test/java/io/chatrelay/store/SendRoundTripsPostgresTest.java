@@ -10,6 +10,7 @@ import io.chatrelay.shared.config.ChatrelayConfig;
 import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.testing.TestConfigs;
+import io.chatrelay.store.accounts.TestDatabases;
 
 import io.chatrelay.shared.testing.Granted;
 import io.vertx.core.Future;
@@ -17,9 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,13 +62,9 @@ class SendRoundTripsPostgresTest {
 
   @AfterEach
   void tearDown(VertxTestContext ctx) {
-    Pool admin = PgBuilder.pool().connectingTo(new PgConnectOptions()
-      .setHost(cfg.getString("database.postgres.host")).setPort(postgresPort)
-      .setDatabase(cfg.getString("database.postgres.database")).setUser(cfg.getString("database.postgres.user"))
-      .setPassword(cfg.getString("database.postgres.password"))).using(vertx).build();
+    // the schema is dropped on the server itself, not through the proxy
     proxy.close()
-      .compose(v -> admin.query("DROP SCHEMA IF EXISTS " + cfg.getString("database.postgres.schema") + " CASCADE").execute())
-      .eventually(admin::close)
+      .compose(v -> TestDatabases.dropSchema(vertx, cfg.with("database.postgres.port", postgresPort)))
       .onComplete(ctx.succeedingThenComplete());
   }
 

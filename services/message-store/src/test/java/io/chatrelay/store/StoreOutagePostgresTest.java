@@ -12,6 +12,7 @@ import io.chatrelay.shared.config.LiveConfig;
 import io.chatrelay.shared.ops.NodeOps;
 import io.chatrelay.shared.service.ServiceContext;
 import io.chatrelay.shared.testing.TestConfigs;
+import io.chatrelay.store.accounts.TestDatabases;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -23,9 +24,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,13 +71,9 @@ class StoreOutagePostgresTest {
   @AfterEach
   void tearDown(VertxTestContext ctx) {
     root.detachAppender(log);
-    Pool admin = PgBuilder.pool().connectingTo(new PgConnectOptions()
-      .setHost(cfg.getString("database.postgres.host")).setPort(postgresPort)
-      .setDatabase(cfg.getString("database.postgres.database")).setUser(cfg.getString("database.postgres.user"))
-      .setPassword(cfg.getString("database.postgres.password"))).using(vertx).build();
+    // the schema is dropped on the server itself, not through the proxy
     proxy.close()
-      .compose(v -> admin.query("DROP SCHEMA IF EXISTS " + cfg.getString("database.postgres.schema") + " CASCADE").execute())
-      .eventually(admin::close)
+      .compose(v -> TestDatabases.dropSchema(vertx, cfg.with("database.postgres.port", postgresPort)))
       .onComplete(ctx.succeedingThenComplete());
   }
 

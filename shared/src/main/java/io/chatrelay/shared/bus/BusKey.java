@@ -36,6 +36,8 @@ public final class BusKey implements Shareable {
   private static final String ALGORITHM = "HmacSHA256";
 
   private final SecretKeySpec key;
+  /** A Mac per thread, made once: every request is signed (edges) and checked (store, registry). */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
   private final String nodeId;
   private final boolean generated;
   private final Clock clock;
@@ -137,13 +139,18 @@ public final class BusKey implements Shareable {
     return MessageDigest.isEqual(mac(payload), signature);
   }
 
-  private byte[] mac(String payload) {
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);
-      return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 unavailable", e);
     }
+  }
+
+  private byte[] mac(String payload) {
+    // doFinal leaves the Mac initialized with the key again, ready for the next grant on this thread
+    return macs.get().doFinal(payload.getBytes(StandardCharsets.UTF_8));
   }
 }

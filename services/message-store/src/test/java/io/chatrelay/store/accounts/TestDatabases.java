@@ -17,7 +17,7 @@ import java.util.List;
  * {@code @AfterEach}. Settings given to {@link #track} (e.g. for a verticle that opens its own database) get their
  * schema dropped too.
  */
-final class TestDatabases {
+public final class TestDatabases {
   private final Vertx vertx;
   private final List<Database> opened = new ArrayList<>();
   private final List<ChatrelayConfig> postgresSchemas = new ArrayList<>();
@@ -44,11 +44,12 @@ final class TestDatabases {
 
   Future<Void> closeAll() {
     return Future.join(opened.stream().map(Database::close).toList())
-      .compose(v -> Future.join(postgresSchemas.stream().distinct().map(this::dropSchema).toList()))
+      .compose(v -> Future.join(postgresSchemas.stream().distinct().map(cfg -> dropSchema(vertx, cfg)).toList()))
       .mapEmpty();
   }
 
-  private Future<Void> dropSchema(ChatrelayConfig cfg) {
+  /** Drops the PostgreSQL schema {@code cfg} names, over a connection of its own to the server {@code cfg} names. */
+  public static Future<Void> dropSchema(Vertx vertx, ChatrelayConfig cfg) {
     Pool admin = PgBuilder.pool().connectingTo(new PgConnectOptions()
       .setHost(cfg.getString("database.postgres.host"))
       .setPort(cfg.getInt("database.postgres.port"))
